@@ -1,0 +1,299 @@
+/**
+ * Configuration: every flask-jwt-extended `JWT_*` option under one naming rule (drop `JWT_`,
+ * camelCase the rest), with flask's defaults, validated once into a frozen object.
+ *
+ * @module
+ */
+import { type Duration, durationToSeconds } from './duration.js';
+import { JwtConfigError } from './errors.js';
+import type { Algorithm, TokenLocation } from './types.js';
+import { ALGORITHMS, isAlgorithm } from './jws/index.js';
+import type { KeyMaterial } from './jws/index.js';
+
+/** Cookie `SameSite` attribute; `null` omits it (flask's default). */
+export type SameSite = 'Lax' | 'Strict' | 'None' | null;
+
+/**
+ * The static options of a {@link JwtManager}. Loaders and callbacks are in `ManagerCallbacks`.
+ * Each option is flask's `JWT_*` key in camelCase with the same default.
+ */
+export interface JwtOptions {
+  /** `JWT_TOKEN_LOCATION`. Order is precedence. Default `['headers']`. */
+  tokenLocation?: TokenLocation | readonly TokenLocation[];
+  /** `JWT_HEADER_NAME`. Default `'Authorization'`. */
+  headerName?: string;
+  /** `JWT_HEADER_TYPE`. `''` means the raw token. Default `'Bearer'`. */
+  headerType?: string;
+  /** `JWT_QUERY_STRING_NAME`. Default `'jwt'`. */
+  queryStringName?: string;
+  /** `JWT_QUERY_STRING_VALUE_PREFIX`. Default `''`. */
+  queryStringValuePrefix?: string;
+  /** `JWT_JSON_KEY`. Default `'access_token'`. */
+  jsonKey?: string;
+  /** `JWT_REFRESH_JSON_KEY`. Default `'refresh_token'`. */
+  refreshJsonKey?: string;
+  /** `JWT_ACCESS_COOKIE_NAME`. Default `'access_token_cookie'`. */
+  accessCookieName?: string;
+  /** `JWT_REFRESH_COOKIE_NAME`. Default `'refresh_token_cookie'`. */
+  refreshCookieName?: string;
+  /** `JWT_ACCESS_COOKIE_PATH`. Default `'/'`. */
+  accessCookiePath?: string;
+  /** `JWT_REFRESH_COOKIE_PATH`. Default `'/'`. */
+  refreshCookiePath?: string;
+  /** `JWT_COOKIE_SECURE`. Default `false`. */
+  cookieSecure?: boolean;
+  /** `JWT_COOKIE_DOMAIN`. Default none. */
+  cookieDomain?: string | null;
+  /** `JWT_COOKIE_SAMESITE`. Default `null` (attribute omitted). */
+  cookieSamesite?: SameSite;
+  /** `JWT_SESSION_COOKIE`: `false` gives cookies a `Max-Age` of 31540000 s. Default `true`. */
+  sessionCookie?: boolean;
+  /** `JWT_COOKIE_CSRF_PROTECT`: every token gets a `csrf` claim; cookie routes enforce it. Default `true`. */
+  cookieCsrfProtect?: boolean;
+  /** `JWT_CSRF_METHODS`. Default `['POST', 'PUT', 'PATCH', 'DELETE']`. */
+  csrfMethods?: readonly string[];
+  /** `JWT_CSRF_IN_COOKIES`: also set the readable CSRF cookies. Default `true`. */
+  csrfInCookies?: boolean;
+  /** `JWT_ACCESS_CSRF_COOKIE_NAME`. Default `'csrf_access_token'`. */
+  accessCsrfCookieName?: string;
+  /** `JWT_REFRESH_CSRF_COOKIE_NAME`. Default `'csrf_refresh_token'`. */
+  refreshCsrfCookieName?: string;
+  /** `JWT_ACCESS_CSRF_COOKIE_PATH`. Default `'/'`. */
+  accessCsrfCookiePath?: string;
+  /** `JWT_REFRESH_CSRF_COOKIE_PATH`. Default `'/'`. */
+  refreshCsrfCookiePath?: string;
+  /** `JWT_ACCESS_CSRF_HEADER_NAME`. Default `'X-CSRF-TOKEN'`. */
+  accessCsrfHeaderName?: string;
+  /** `JWT_REFRESH_CSRF_HEADER_NAME`. Default `'X-CSRF-TOKEN'`. */
+  refreshCsrfHeaderName?: string;
+  /** `JWT_CSRF_CHECK_FORM`: also read the CSRF value from a form field. Default `false`. */
+  csrfCheckForm?: boolean;
+  /** `JWT_ACCESS_CSRF_FIELD_NAME`. Default `'csrf_token'`. */
+  accessCsrfFieldName?: string;
+  /** `JWT_REFRESH_CSRF_FIELD_NAME`. Default `'csrf_token'`. */
+  refreshCsrfFieldName?: string;
+  /** `JWT_ACCESS_TOKEN_EXPIRES`. Seconds, `'15m'`, or `false`. Default 900 (15 minutes). */
+  accessTokenExpires?: Duration;
+  /** `JWT_REFRESH_TOKEN_EXPIRES`. Default 2592000 (30 days). */
+  refreshTokenExpires?: Duration;
+  /** `JWT_ALGORITHM`. Default `'HS256'`. */
+  algorithm?: Algorithm;
+  /** `JWT_DECODE_ALGORITHMS`. `algorithm` is always allowed too. Default `[algorithm]`. */
+  decodeAlgorithms?: readonly Algorithm[] | null;
+  /** `JWT_SECRET_KEY` for HS* algorithms (string as UTF-8, Buffer, or secret KeyObject/JWK). */
+  secretKey?: KeyMaterial | null;
+  /** `JWT_PRIVATE_KEY` for asymmetric signing: PEM, JWK or KeyObject. */
+  privateKey?: KeyMaterial | null;
+  /** `JWT_PUBLIC_KEY` for asymmetric verification: PEM, JWK or KeyObject. */
+  publicKey?: KeyMaterial | null;
+  /** `JWT_IDENTITY_CLAIM`. Default `'sub'`. */
+  identityClaim?: string;
+  /** `JWT_DECODE_AUDIENCE`: `aud` is checked only when set. */
+  decodeAudience?: string | readonly string[] | null;
+  /** `JWT_ENCODE_AUDIENCE`: added to new tokens when set. */
+  encodeAudience?: string | readonly string[] | null;
+  /** `JWT_DECODE_ISSUER`: `iss` is checked only when set. */
+  decodeIssuer?: string | null;
+  /** `JWT_ENCODE_ISSUER`: added to new tokens when set. */
+  encodeIssuer?: string | null;
+  /** `JWT_DECODE_LEEWAY` in seconds, for `exp`, `nbf` and a future `iat`. Default 0. */
+  decodeLeeway?: number;
+  /** `JWT_ENCODE_NBF`. Default `true`. */
+  encodeNbf?: boolean;
+  /** `JWT_VERIFY_SUB`: `sub` must be a string (PyJWT >= 2.10). Default `true`. */
+  verifySub?: boolean;
+  /** `JWT_ERROR_MESSAGE_KEY`: the key of the default error bodies. Default `'msg'`. */
+  errorMessageKey?: string;
+  /** jwt-extended: the clock, in milliseconds since the epoch. Default `Date.now`. Freeze it in tests. */
+  clock?: () => number;
+  /** jwt-extended: the largest token accepted, checked before any parsing. Default 8192 characters. */
+  maxTokenSize?: number;
+}
+
+/** The validated, frozen configuration a manager runs on. Header names are stored lower-cased for lookup. */
+export interface ResolvedConfig {
+  readonly tokenLocation: readonly TokenLocation[];
+  readonly headerName: string;
+  readonly headerType: string;
+  readonly queryStringName: string;
+  readonly queryStringValuePrefix: string;
+  readonly jsonKey: string;
+  readonly refreshJsonKey: string;
+  readonly accessCookieName: string;
+  readonly refreshCookieName: string;
+  readonly accessCookiePath: string;
+  readonly refreshCookiePath: string;
+  readonly cookieSecure: boolean;
+  readonly cookieDomain: string | null;
+  readonly cookieSamesite: SameSite;
+  readonly sessionCookie: boolean;
+  readonly cookieCsrfProtect: boolean;
+  readonly csrfMethods: ReadonlySet<string>;
+  readonly csrfInCookies: boolean;
+  readonly accessCsrfCookieName: string;
+  readonly refreshCsrfCookieName: string;
+  readonly accessCsrfCookiePath: string;
+  readonly refreshCsrfCookiePath: string;
+  readonly accessCsrfHeaderName: string;
+  readonly refreshCsrfHeaderName: string;
+  readonly csrfCheckForm: boolean;
+  readonly accessCsrfFieldName: string;
+  readonly refreshCsrfFieldName: string;
+  readonly accessTokenExpires: number | false;
+  readonly refreshTokenExpires: number | false;
+  readonly algorithm: Algorithm;
+  readonly decodeAlgorithms: readonly Algorithm[];
+  readonly secretKey: KeyMaterial | null;
+  readonly privateKey: KeyMaterial | null;
+  readonly publicKey: KeyMaterial | null;
+  readonly identityClaim: string;
+  readonly decodeAudience: readonly string[] | null;
+  readonly encodeAudience: string | readonly string[] | null;
+  readonly decodeIssuer: string | null;
+  readonly encodeIssuer: string | null;
+  readonly decodeLeeway: number;
+  readonly encodeNbf: boolean;
+  readonly verifySub: boolean;
+  readonly errorMessageKey: string;
+  readonly clock: () => number;
+  readonly maxTokenSize: number;
+}
+
+const LOCATIONS: readonly TokenLocation[] = ['headers', 'cookies', 'query_string', 'json'];
+
+/**
+ * Checks a route's or the manager's token locations and returns them as a list.
+ *
+ * @example
+ * ```ts
+ * resolveLocations('cookies', 'locations') // ['cookies']
+ * ```
+ */
+export function resolveLocations(value: unknown, optionName: string): readonly TokenLocation[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new JwtConfigError(
+      `${optionName} must be one of ${LOCATIONS.map((l) => `'${l}'`).join(', ')} or a non-empty list of them`,
+    );
+  }
+  for (const location of list) {
+    if (!LOCATIONS.includes(location as TokenLocation)) {
+      throw new JwtConfigError(
+        `'${String(location)}' is not a valid location in ${optionName}: use 'headers', 'cookies', 'query_string' or 'json'`,
+      );
+    }
+  }
+  return Object.freeze([...(list as TokenLocation[])]);
+}
+
+/**
+ * Validates options once and fills flask's defaults. Throws {@link JwtConfigError} with a message
+ * that says how to fix the mistake. Keys themselves are checked and imported by the manager.
+ *
+ * @example
+ * ```ts
+ * const config = resolveConfig({ secretKey: process.env.JWT_SECRET_KEY })
+ * ```
+ */
+export function resolveConfig(options: JwtOptions): ResolvedConfig {
+  const algorithm = options.algorithm ?? 'HS256';
+  if (!isAlgorithm(algorithm)) {
+    throw new JwtConfigError(`algorithm '${String(algorithm)}' is not supported: use one of ${ALGORITHMS.join(', ')}`);
+  }
+  const decodeAlgorithms = resolveDecodeAlgorithms(options.decodeAlgorithms, algorithm);
+  const headerName = options.headerName ?? 'Authorization';
+  if (typeof headerName !== 'string' || headerName.length === 0) {
+    throw new JwtConfigError('headerName cannot be empty: leave it unset for the default Authorization header');
+  }
+  const leeway = options.decodeLeeway ?? 0;
+  if (typeof leeway !== 'number' || !Number.isFinite(leeway) || leeway < 0) {
+    throw new JwtConfigError('decodeLeeway must be a number of seconds >= 0');
+  }
+  const maxTokenSize = options.maxTokenSize ?? 8192;
+  if (!Number.isInteger(maxTokenSize) || maxTokenSize < 64) {
+    throw new JwtConfigError('maxTokenSize must be an integer number of characters >= 64 (default 8192)');
+  }
+  const samesite = options.cookieSamesite ?? null;
+  if (samesite !== null && !['Lax', 'Strict', 'None'].includes(samesite)) {
+    throw new JwtConfigError(`cookieSamesite must be 'Lax', 'Strict', 'None' or null (omitted), not '${String(samesite)}'`);
+  }
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== 'function') throw new JwtConfigError('clock must be a function returning epoch milliseconds');
+
+  return Object.freeze({
+    tokenLocation: resolveLocations(options.tokenLocation ?? ['headers'], 'tokenLocation'),
+    headerName,
+    headerType: stringOption(options.headerType, 'Bearer', 'headerType'),
+    queryStringName: stringOption(options.queryStringName, 'jwt', 'queryStringName'),
+    queryStringValuePrefix: stringOption(options.queryStringValuePrefix, '', 'queryStringValuePrefix'),
+    jsonKey: stringOption(options.jsonKey, 'access_token', 'jsonKey'),
+    refreshJsonKey: stringOption(options.refreshJsonKey, 'refresh_token', 'refreshJsonKey'),
+    accessCookieName: stringOption(options.accessCookieName, 'access_token_cookie', 'accessCookieName'),
+    refreshCookieName: stringOption(options.refreshCookieName, 'refresh_token_cookie', 'refreshCookieName'),
+    accessCookiePath: stringOption(options.accessCookiePath, '/', 'accessCookiePath'),
+    refreshCookiePath: stringOption(options.refreshCookiePath, '/', 'refreshCookiePath'),
+    cookieSecure: options.cookieSecure ?? false,
+    cookieDomain: options.cookieDomain ?? null,
+    cookieSamesite: samesite,
+    sessionCookie: options.sessionCookie ?? true,
+    cookieCsrfProtect: options.cookieCsrfProtect ?? true,
+    csrfMethods: new Set((options.csrfMethods ?? ['POST', 'PUT', 'PATCH', 'DELETE']).map((m) => m.toUpperCase())),
+    csrfInCookies: options.csrfInCookies ?? true,
+    accessCsrfCookieName: stringOption(options.accessCsrfCookieName, 'csrf_access_token', 'accessCsrfCookieName'),
+    refreshCsrfCookieName: stringOption(options.refreshCsrfCookieName, 'csrf_refresh_token', 'refreshCsrfCookieName'),
+    accessCsrfCookiePath: stringOption(options.accessCsrfCookiePath, '/', 'accessCsrfCookiePath'),
+    refreshCsrfCookiePath: stringOption(options.refreshCsrfCookiePath, '/', 'refreshCsrfCookiePath'),
+    accessCsrfHeaderName: stringOption(options.accessCsrfHeaderName, 'X-CSRF-TOKEN', 'accessCsrfHeaderName'),
+    refreshCsrfHeaderName: stringOption(options.refreshCsrfHeaderName, 'X-CSRF-TOKEN', 'refreshCsrfHeaderName'),
+    csrfCheckForm: options.csrfCheckForm ?? false,
+    accessCsrfFieldName: stringOption(options.accessCsrfFieldName, 'csrf_token', 'accessCsrfFieldName'),
+    refreshCsrfFieldName: stringOption(options.refreshCsrfFieldName, 'csrf_token', 'refreshCsrfFieldName'),
+    accessTokenExpires: durationToSeconds(options.accessTokenExpires ?? 900, 'accessTokenExpires'),
+    refreshTokenExpires: durationToSeconds(options.refreshTokenExpires ?? 2_592_000, 'refreshTokenExpires'),
+    algorithm,
+    decodeAlgorithms,
+    secretKey: options.secretKey ?? null,
+    privateKey: options.privateKey ?? null,
+    publicKey: options.publicKey ?? null,
+    identityClaim: stringOption(options.identityClaim, 'sub', 'identityClaim', false),
+    decodeAudience: resolveAudience(options.decodeAudience),
+    encodeAudience: options.encodeAudience ? options.encodeAudience : null,
+    decodeIssuer: options.decodeIssuer ?? null,
+    encodeIssuer: options.encodeIssuer ? options.encodeIssuer : null,
+    decodeLeeway: leeway,
+    encodeNbf: options.encodeNbf ?? true,
+    verifySub: options.verifySub ?? true,
+    errorMessageKey: stringOption(options.errorMessageKey, 'msg', 'errorMessageKey', false),
+    clock,
+    maxTokenSize,
+  });
+}
+
+function stringOption(value: unknown, fallback: string, name: string, allowEmpty = true): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string' || (!allowEmpty && value.length === 0)) {
+    throw new JwtConfigError(`${name} must be a${allowEmpty ? '' : ' non-empty'} string (default '${fallback}')`);
+  }
+  return value;
+}
+
+/** flask appends `JWT_ALGORITHM` to the decode list (mutating the user's list); we copy instead. */
+function resolveDecodeAlgorithms(value: readonly Algorithm[] | null | undefined, algorithm: Algorithm): Algorithm[] {
+  if (value === undefined || value === null || value.length === 0) return [algorithm];
+  if (!Array.isArray(value)) throw new JwtConfigError('decodeAlgorithms must be a list such as ["RS256"]');
+  for (const alg of value) {
+    if (!isAlgorithm(alg)) {
+      throw new JwtConfigError(`decodeAlgorithms contains '${String(alg)}', which is not supported: use ${ALGORITHMS.join(', ')}`);
+    }
+  }
+  return [...new Set<Algorithm>([...value, algorithm])];
+}
+
+function resolveAudience(value: string | readonly string[] | null | undefined): readonly string[] | null {
+  if (value === undefined || value === null) return null;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.some((aud) => typeof aud !== 'string')) {
+    throw new JwtConfigError('decodeAudience must be a string or a list of strings');
+  }
+  return Object.freeze([...list]);
+}

@@ -1,0 +1,78 @@
+/**
+ * jwt-extended: flask-jwt-extended for TypeScript. The framework-free core: the manager, tokens,
+ * errors, getters and the ports adapters implement. Frameworks live in `jwt-extended/express`,
+ * `jwt-extended/fastify`, `jwt-extended/hono` and `jwt-extended/koa`.
+ *
+ * @module
+ */
+export { JwtManager } from './manager.js';
+export type { JwtManagerOptions, RevocationCheck } from './manager.js';
+export type { JwtOptions, ResolvedConfig, SameSite } from './config.js';
+export type { Duration } from './duration.js';
+export { durationToSeconds } from './duration.js';
+export type {
+  ManagerCallbacks,
+  ReasonResponseCallback,
+  TokenCheckCallback,
+  TokenResponseCallback,
+} from './callbacks.js';
+export type { AccessTokenOptions, RefreshTokenOptions } from './encode.js';
+export type { DecodeOptions, DecodedToken } from './decode.js';
+export type { CompiledRoute, RouteOptions } from './verify.js';
+export type { RequestPort, ResponsePort } from './ports.js';
+export type { CookieKind, CookieOptions } from './cookies.js';
+export { PERSISTENT_COOKIE_MAX_AGE } from './cookies.js';
+export { RESERVED_CLAIMS } from './claims.js';
+export { RESPONSE_RULES, isClientError } from './responses.js';
+export { isJsonContentType } from './locations/index.js';
+export { parseCookieHeader } from './request-view.js';
+export {
+  getCurrentUser,
+  getJwt,
+  getJwtClaims,
+  getJwtHeader,
+  getJwtIdentity,
+  getJwtRequestLocation,
+} from './getters.js';
+export { readJwtState } from './state.js';
+export type { JwtState } from './state.js';
+export type { Register, RegisteredClaims, RegisteredIdentity, RegisteredManager, RegisteredUser } from './register.js';
+export type {
+  Algorithm,
+  JsonValue,
+  JwtHeader,
+  JwtPayload,
+  JwtResponse,
+  MaybePromise,
+  TokenLocation,
+  TokenType,
+} from './types.js';
+export type { KeyMaterial } from './jws/index.js';
+export { ALGORITHMS } from './jws/index.js';
+export {
+  CsrfError,
+  ExpiredSignatureError,
+  FreshTokenRequired,
+  ImmatureSignatureError,
+  InvalidAlgorithmError,
+  InvalidAudienceError,
+  InvalidClaimError,
+  InvalidHeaderError,
+  InvalidIssuerError,
+  InvalidQueryParamError,
+  InvalidSignatureError,
+  JwtConfigError,
+  JwtDecodeError,
+  JwtEncodeError,
+  JwtExtendedError,
+  JwtNotVerifiedError,
+  MissingRequiredClaimError,
+  NoAuthorizationError,
+  RefreshTokenReuseError,
+  RevokedTokenError,
+  StoreUnavailableError,
+  UserClaimsVerificationError,
+  UserLookupError,
+  WrongTokenError,
+} from './errors.js';
+export type { JwtErrorCode } from './errors.js';

@@ -1,0 +1,57 @@
+/**
+ * The `headers` location: `Authorization: Bearer <JWT>`, with flask-jwt-extended's parsing of
+ * comma-separated credentials and its exact messages.
+ *
+ * @module
+ */
+import { InvalidHeaderError, NoAuthorizationError } from '../errors.js';
+import type { LocatedToken, Locator } from './types.js';
+
+const WHITESPACE = /\s+/;
+const COMMA_LIST = /,\s*/;
+
+/**
+ * Reads the token from the configured header. The header name is case-insensitive; the type
+ * (`Bearer`) is matched case-sensitively, as flask does.
+ *
+ * @example
+ * ```ts
+ * fromHeaders(view, config, false).token
+ * ```
+ */
+export const fromHeaders: Locator = (request, config): LocatedToken => {
+  const { headerName: name, headerType: type } = config;
+  const value = stripCommas((request.header(name.toLowerCase()) ?? '').trim());
+  if (!value) throw new NoAuthorizationError(`Missing ${name} Header`);
+  let parts: string[];
+  if (type) {
+    const matching = value
+      .split(COMMA_LIST)
+      .map(words)
+      .filter((w) => w.length > 0 && w[0] === type);
+    if (matching.length !== 1) {
+      throw new NoAuthorizationError(`Missing '${type}' type in '${name}' header. Expected '${name}: ${type} <JWT>'`);
+    }
+    parts = matching[0] as string[];
+    if (parts.length !== 2) throw new InvalidHeaderError(`Bad ${name} header. Expected '${name}: ${type} <JWT>'`);
+  } else {
+    parts = words(value);
+    if (parts.length !== 1) throw new InvalidHeaderError(`Bad ${name} header. Expected '${name}: <JWT>'`);
+  }
+  return { token: parts[parts.length - 1], csrfValue: null };
+};
+
+/** Python's `str.split()`: runs of whitespace separate, no empty words. */
+function words(text: string): string[] {
+  const trimmed = text.trim();
+  return trimmed === '' ? [] : trimmed.split(WHITESPACE);
+}
+
+/** Python's `.strip(",")`: commas removed from both ends. */
+function stripCommas(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 44) start++;
+  while (end > start && text.charCodeAt(end - 1) === 44) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}

@@ -1,0 +1,490 @@
+/**
+ * `JwtManager`: the configuration and callbacks, validated once, and every operation that uses
+ * them (create and decode tokens, verify a request, build cookies, build error responses).
+ *
+ * @module
+ */
+import type { ManagerCallbacks } from './callbacks.js';
+import { type JwtOptions, type ResolvedConfig, resolveConfig } from './config.js';
+import { type CookieKind, type CookieOptions, setCookieLines, unsetCookieLines } from './cookies.js';
+import { type DecodedToken, type DecodeOptions, type DecoderContext, decode, decodeSync } from './decode.js';
+import { type AccessTokenOptions, type RefreshTokenOptions, type TokenParts, encodeToken } from './encode.js';
+import { JwtConfigError, JwtDecodeError } from './errors.js';
+import { isPromiseLike } from './internal/promise.js';
+import { nodeCryptoEngine } from './jws/index.js';
+import { type Keyring, createKeyring } from './keyring.js';
+import type { RequestPort, ResponsePort } from './ports.js';
+import { createRequestView } from './request-view.js';
+import { errorResponse } from './responses.js';
+import { type JwtState, saveJwtState } from './state.js';
+import type { JwtHeader, JwtPayload, JwtResponse, MaybePromise } from './types.js';
+import { type CompiledRoute, type PipelineContext, type RouteOptions, compileRoute, runPipeline } from './verify.js';
+
+/**
+ * Everything a manager is configured with: flask's `JWT_*` options in camelCase, and the loaders
+ * and callbacks (which can also be registered later with the methods of the same name).
+ */
+export interface JwtManagerOptions<TInput = unknown, TIdentity = unknown, TClaims = Record<string, unknown>, TUser = unknown>
+  extends JwtOptions,
+    ManagerCallbacks<TInput, TIdentity, TClaims, TUser> {}
+
+/** The revocation check a store contributes; see `useBlocklist`. */
+export type RevocationCheck = (header: JwtHeader, payload: JwtPayload) => MaybePromise<boolean>;
+
+const CALLBACK_NAMES = [
+  'userIdentityLoader',
+  'additionalClaimsLoader',
+  'additionalHeadersLoader',
+  'encodeKeyLoader',
+  'decodeKeyLoader',
+  'tokenInBlocklistLoader',
+  'tokenVerificationLoader',
+  'userLookupLoader',
+  'expiredTokenLoader',
+  'invalidTokenLoader',
+  'unauthorizedLoader',
+  'needsFreshTokenLoader',
+  'revokedTokenLoader',
+  'tokenVerificationFailedLoader',
+  'userLookupErrorLoader',
+  'refreshTokenReusedLoader',
+] as const;
+
+/**
+ * The manager, configured once (flask's `JWTManager`).
+ *
+ * @typeParam TInput - what `createAccessToken` receives, e.g. the seed's `UserObject`
+ * @typeParam TIdentity - the identity claim, as returned by `userIdentityLoader`
+ * @typeParam TClaims - the application claims, as returned by `additionalClaimsLoader`
+ * @typeParam TUser - the current user, as returned by `userLookupLoader`
+ *
+ * @example
+ * ```ts
+ * const jwt = new JwtManager({
+ *   secretKey: process.env.JWT_SECRET_KEY,
+ *   userIdentityLoader: (user: UserObject) => user.username,
+ *   additionalClaimsLoader: (user: UserObject) => ({ roles: user.roles }),
+ * })
+ * const token = await jwt.createAccessToken(new UserObject('test', ['foo', 'bar']))
+ * ```
+ */
+export class JwtManager<
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  TInput = any,
+  TIdentity = TInput,
+  TClaims extends object = Record<string, unknown>,
+  TUser = unknown,
+> {
+  /** The validated, frozen configuration. */
+  readonly config: ResolvedConfig;
+  readonly #callbacks: ManagerCallbacks<TInput, TIdentity, TClaims, TUser>;
+  readonly #keys: Keyring;
+  readonly #decoder: DecoderContext;
+  readonly #pipeline: PipelineContext & { isRevoked: RevocationCheck | null };
+  #storeCheck: RevocationCheck | null = null;
+
+  /** Validates everything once; a mistake throws {@link JwtConfigError} saying how to fix it. */
+  constructor(options: JwtManagerOptions<TInput, TIdentity, TClaims, TUser> = {}) {
+    if (options === null || typeof options !== 'object') throw new JwtConfigError('JwtManager options must be an object');
+    this.config = resolveConfig(options);
+    this.#callbacks = {};
+    for (const name of CALLBACK_NAMES) this.#register(name, options[name]);
+    if (options.userClaimsLoader) this.#register('additionalClaimsLoader', options.userClaimsLoader);
+    this.#keys = createKeyring(this.config, this.#callbacks);
+    const callbacks = this.#callbacks as ManagerCallbacks<never, unknown, unknown, unknown>;
+    this.#decoder = {
+      config: this.config,
+      keys: this.#keys,
+      allowedAlgorithms: new Set(this.config.decodeAlgorithms),
+      callbacks,
+    };
+    this.#pipeline = {
+      config: this.config,
+      callbacks,
+      decode: (token, decodeOptions) => decode(this.#decoder, token, decodeOptions),
+      isRevoked: null,
+    };
+  }
+
+  // ---- Loader registration (flask's decorators): each stores the callback and returns it. ----
+
+  /** Registers `user_identity_loader`: the object given to `createAccessToken` -> identity claim. */
+  userIdentityLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['userIdentityLoader']>>(fn: F): F {
+    return this.#register('userIdentityLoader', fn);
+  }
+  /** Registers `additional_claims_loader`: extra claims for every new token. */
+  additionalClaimsLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['additionalClaimsLoader']>>(fn: F): F {
+    return this.#register('additionalClaimsLoader', fn);
+  }
+  /** The seed page's name for {@link JwtManager.additionalClaimsLoader}. */
+  userClaimsLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['additionalClaimsLoader']>>(fn: F): F {
+    return this.#register('additionalClaimsLoader', fn);
+  }
+  /** Registers `additional_headers_loader`: extra JOSE headers for every new token. */
+  additionalHeadersLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['additionalHeadersLoader']>>(fn: F): F {
+    return this.#register('additionalHeadersLoader', fn);
+  }
+  /** Registers `token_in_blocklist_loader`: return true to refuse a token as revoked. */
+  tokenInBlocklistLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['tokenInBlocklistLoader']>>(fn: F): F {
+    return this.#register('tokenInBlocklistLoader', fn);
+  }
+  /** Registers `token_verification_loader`: return false to refuse a token. */
+  tokenVerificationLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['tokenVerificationLoader']>>(fn: F): F {
+    return this.#register('tokenVerificationLoader', fn);
+  }
+  /** Registers `user_lookup_loader`: load the current user from the verified token. */
+  userLookupLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['userLookupLoader']>>(fn: F): F {
+    return this.#register('userLookupLoader', fn);
+  }
+  /** Registers `expired_token_loader`. */
+  expiredTokenLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['expiredTokenLoader']>>(fn: F): F {
+    return this.#register('expiredTokenLoader', fn);
+  }
+  /** Registers `invalid_token_loader`. */
+  invalidTokenLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['invalidTokenLoader']>>(fn: F): F {
+    return this.#register('invalidTokenLoader', fn);
+  }
+  /** Registers `unauthorized_loader`. */
+  unauthorizedLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['unauthorizedLoader']>>(fn: F): F {
+    return this.#register('unauthorizedLoader', fn);
+  }
+  /** Registers `needs_fresh_token_loader`. */
+  needsFreshTokenLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['needsFreshTokenLoader']>>(fn: F): F {
+    return this.#register('needsFreshTokenLoader', fn);
+  }
+  /** Registers `revoked_token_loader`. */
+  revokedTokenLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['revokedTokenLoader']>>(fn: F): F {
+    return this.#register('revokedTokenLoader', fn);
+  }
+  /** Registers `token_verification_failed_loader`. */
+  tokenVerificationFailedLoader<
+    F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['tokenVerificationFailedLoader']>,
+  >(fn: F): F {
+    return this.#register('tokenVerificationFailedLoader', fn);
+  }
+  /** Registers `user_lookup_error_loader`. */
+  userLookupErrorLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['userLookupErrorLoader']>>(fn: F): F {
+    return this.#register('userLookupErrorLoader', fn);
+  }
+  /** Registers the response for a reused refresh token (refresh-token rotation). */
+  refreshTokenReusedLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['refreshTokenReusedLoader']>>(fn: F): F {
+    return this.#register('refreshTokenReusedLoader', fn);
+  }
+
+  #register<F>(name: (typeof CALLBACK_NAMES)[number], fn: F): F {
+    if (fn === undefined || fn === null) return fn;
+    if (typeof fn !== 'function') throw new JwtConfigError(`${name} must be a function`);
+    if ((name === 'encodeKeyLoader' || name === 'decodeKeyLoader') && this.#keys !== undefined) {
+      // Static keys were resolved (and refused when missing) at construction.
+      throw new JwtConfigError(`${name} must be passed in the JwtManager options, where the keys are resolved`);
+    }
+    (this.#callbacks as Record<string, unknown>)[name] = fn;
+    this.#refreshRevocationCheck();
+    return fn;
+  }
+
+  // ---- Tokens ----
+
+  /**
+   * Creates an access token (flask `create_access_token`). `input` may be any object: the identity
+   * loader turns it into the identity claim and the claims loader receives it as given.
+   *
+   * @example
+   * ```ts
+   * const accessToken = await jwt.createAccessToken(user, { fresh: true })
+   * ```
+   */
+  async createAccessToken(input: TInput, options: AccessTokenOptions = {}): Promise<string> {
+    return this.#create(input, 'access', options, false);
+  }
+
+  /**
+   * {@link JwtManager.createAccessToken} for synchronous loaders (throws if one returns a promise).
+   *
+   * @example
+   * ```ts
+   * const accessToken = jwt.createAccessTokenSync('alice')
+   * ```
+   */
+  createAccessTokenSync(input: TInput, options: AccessTokenOptions = {}): string {
+    return this.#create(input, 'access', options, true) as string;
+  }
+
+  /**
+   * Creates a refresh token (flask `create_refresh_token`); it is never fresh.
+   *
+   * @example
+   * ```ts
+   * const refreshToken = await jwt.createRefreshToken(user)
+   * ```
+   */
+  async createRefreshToken(input: TInput, options: RefreshTokenOptions = {}): Promise<string> {
+    return this.#create(input, 'refresh', options, false);
+  }
+
+  /**
+   * {@link JwtManager.createRefreshToken} for synchronous loaders.
+   *
+   * @example
+   * ```ts
+   * const refreshToken = jwt.createRefreshTokenSync('alice')
+   * ```
+   */
+  createRefreshTokenSync(input: TInput, options: RefreshTokenOptions = {}): string {
+    return this.#create(input, 'refresh', options, true) as string;
+  }
+
+  #create(
+    input: TInput,
+    type: 'access' | 'refresh',
+    options: AccessTokenOptions,
+    sync: boolean,
+  ): MaybePromise<string> {
+    const cb = this.#callbacks;
+    const loaded = [
+      cb.userIdentityLoader ? cb.userIdentityLoader(input) : input,
+      cb.additionalClaimsLoader?.(input),
+      cb.additionalHeadersLoader?.(input),
+      cb.encodeKeyLoader?.(input),
+    ] as const;
+    const build = ([identity, claims, headers, keyMaterial]: readonly unknown[]): string => {
+      const parts: TokenParts = {
+        type,
+        identity,
+        fresh: type === 'access' ? (options.fresh ?? false) : false,
+        expiresDelta: options.expiresDelta,
+        loaderClaims: claims as Record<string, unknown> | undefined,
+        additionalClaims: options.additionalClaims,
+        loaderHeaders: headers as Record<string, unknown> | undefined,
+        additionalHeaders: options.additionalHeaders,
+        key: cb.encodeKeyLoader
+          ? this.#keys.signingKeyFrom(keyMaterial as Parameters<Keyring['signingKeyFrom']>[0])
+          : (this.#keys.signingKey as NonNullable<Keyring['signingKey']>),
+      };
+      return encodeToken(this.config, parts);
+    };
+    if (!loaded.some((value) => isPromiseLike(value))) return build(loaded);
+    if (sync) {
+      for (const value of loaded) if (isPromiseLike(value)) Promise.resolve(value).catch(() => undefined);
+      throw new JwtConfigError(
+        `a loader returned a promise: use the async create${type === 'access' ? 'Access' : 'Refresh'}Token() instead`,
+      );
+    }
+    return Promise.all(loaded).then(build);
+  }
+
+  /**
+   * Decodes and fully verifies a token (flask `decode_token`): signature, algorithm, `exp`, `nbf`,
+   * `iat`, `aud`, `iss`, `sub`, the identity claim and, when given, the CSRF value. No type, fresh,
+   * blocklist or user checks. Fills `type`, `fresh` and `jti` defaults.
+   *
+   * @example
+   * ```ts
+   * const payload = await jwt.decodeToken(token)
+   * ```
+   */
+  async decodeToken(token: string, options: DecodeOptions = {}): Promise<JwtPayload & TClaims> {
+    const decoded = await decode(this.#decoder, token, options);
+    return decoded.payload as JwtPayload & TClaims;
+  }
+
+  /**
+   * {@link JwtManager.decodeToken} without a promise (throws if `decodeKeyLoader` is async).
+   *
+   * @example
+   * ```ts
+   * const { sub, roles } = jwt.decodeTokenSync(token)
+   * ```
+   */
+  decodeTokenSync(token: string, options: DecodeOptions = {}): JwtPayload & TClaims {
+    return decodeSync(this.#decoder, token, options).payload as JwtPayload & TClaims;
+  }
+
+  /**
+   * Decodes a token and returns header and payload together.
+   *
+   * @example
+   * ```ts
+   * const { header, payload } = await jwt.decodeTokenWithHeader(token)
+   * ```
+   */
+  async decodeTokenWithHeader(token: string, options: DecodeOptions = {}): Promise<DecodedToken> {
+    return decode(this.#decoder, token, options);
+  }
+
+  /**
+   * The header of a token, without verifying anything (flask `get_unverified_jwt_headers`).
+   *
+   * @example
+   * ```ts
+   * const { kid } = jwt.getUnverifiedJwtHeaders(token)
+   * ```
+   */
+  getUnverifiedJwtHeaders(token: string): JwtHeader {
+    return nodeCryptoEngine.parse(token, this.config.maxTokenSize).header;
+  }
+
+  /**
+   * The `jti` of a verified token (flask `get_jti`).
+   *
+   * @example
+   * ```ts
+   * await store.revoke(jwt.getJti(token))
+   * ```
+   */
+  getJti(token: string): string | null {
+    return this.decodeTokenSync(token).jti;
+  }
+
+  /**
+   * The `csrf` claim of a verified token (flask `get_csrf_token`), for clients that do not read
+   * the CSRF cookie (`csrfInCookies: false`).
+   *
+   * @example
+   * ```ts
+   * res.json({ csrf: jwt.getCsrfToken(accessToken) })
+   * ```
+   */
+  getCsrfToken(token: string): string {
+    const csrf = this.decodeTokenSync(token).csrf;
+    if (typeof csrf !== 'string') throw new JwtDecodeError('Missing claim: csrf');
+    return csrf;
+  }
+
+  // ---- Requests ----
+
+  /**
+   * Checks route options once, when the route is declared (an unknown location throws here).
+   *
+   * @example
+   * ```ts
+   * const refreshRoute = jwt.compileRoute({ refresh: true })
+   * ```
+   */
+  compileRoute(options: RouteOptions = {}): CompiledRoute {
+    return compileRoute(this.config, options);
+  }
+
+  /**
+   * Runs the whole pipeline on a request and saves the result for the getters, keyed by
+   * `carrier` (the framework's request or context object). Resolves to the saved state, or `null`
+   * for OPTIONS. Rejects with a {@link JwtExtendedError}; turn it into a response with
+   * {@link JwtManager.errorResponse}. Adapters call this; apps use their framework's middleware.
+   *
+   * @example
+   * ```ts
+   * const state = await jwt.verifyRequest(req, port, jwt.compileRoute())
+   * ```
+   */
+  async verifyRequest(carrier: object, port: RequestPort, route: CompiledRoute): Promise<JwtState | null> {
+    const state = await runPipeline(this.#pipeline, createRequestView(port), route);
+    if (state !== null) saveJwtState(carrier, state);
+    return state;
+  }
+
+  /**
+   * The response for a client error: the registered callback's, else flask's default. Rethrows
+   * anything that is not a client error (a bug or a configuration error stays loud).
+   *
+   * @example
+   * ```ts
+   * const { status, body } = await jwt.errorResponse(error)
+   * ```
+   */
+  errorResponse(error: unknown): Promise<JwtResponse> {
+    return errorResponse(error, this.#callbacks as never, this.config.errorMessageKey, this.config.identityClaim);
+  }
+
+  // ---- Revocation store ----
+
+  /**
+   * Plugs a revocation check into the pipeline (used by `useBlocklist`). A registered
+   * `tokenInBlocklistLoader` still wins.
+   *
+   * @example
+   * ```ts
+   * jwt.setRevocationCheck((header, payload) => revoked.has(payload.jti))
+   * ```
+   */
+  setRevocationCheck(check: RevocationCheck | null): void {
+    this.#storeCheck = check;
+    this.#refreshRevocationCheck();
+  }
+
+  #refreshRevocationCheck(): void {
+    if (this.#pipeline === undefined) return;
+    this.#pipeline.isRevoked = this.#callbacks.tokenInBlocklistLoader ?? this.#storeCheck;
+  }
+
+  // ---- Cookies ----
+
+  /**
+   * The `Set-Cookie` lines of `set_access_cookies` / `set_refresh_cookies`: the HttpOnly JWT
+   * cookie and the readable CSRF cookie. The CSRF value is read from the token's own claim.
+   *
+   * @example
+   * ```ts
+   * for (const line of jwt.setCookieLines('access', token)) res.append('Set-Cookie', line)
+   * ```
+   */
+  setCookieLines(kind: CookieKind, token: string, options: CookieOptions = {}): string[] {
+    return setCookieLines(this.config, kind, token, this.#csrfFor(token), options, this.config.clock());
+  }
+
+  /**
+   * The `Set-Cookie` lines of `unset_access_cookies` / `unset_refresh_cookies`.
+   *
+   * @example
+   * ```ts
+   * jwt.unsetCookieLines('refresh')
+   * ```
+   */
+  unsetCookieLines(kind: CookieKind, options: Pick<CookieOptions, 'domain'> = {}): string[] {
+    return unsetCookieLines(this.config, kind, options);
+  }
+
+  /**
+   * Writes the access cookies to a response port (flask `set_access_cookies`).
+   *
+   * @example
+   * ```ts
+   * jwt.setAccessCookies(port, accessToken, { maxAge: 3600 })
+   * ```
+   */
+  setAccessCookies(response: ResponsePort, token: string, options: CookieOptions = {}): void {
+    for (const line of this.setCookieLines('access', token, options)) response.appendSetCookie(line);
+  }
+
+  /** Writes the refresh cookies to a response port (flask `set_refresh_cookies`). */
+  setRefreshCookies(response: ResponsePort, token: string, options: CookieOptions = {}): void {
+    for (const line of this.setCookieLines('refresh', token, options)) response.appendSetCookie(line);
+  }
+
+  /** Deletes the access cookies (flask `unset_access_cookies`). */
+  unsetAccessCookies(response: ResponsePort, options: Pick<CookieOptions, 'domain'> = {}): void {
+    for (const line of this.unsetCookieLines('access', options)) response.appendSetCookie(line);
+  }
+
+  /** Deletes the refresh cookies (flask `unset_refresh_cookies`). */
+  unsetRefreshCookies(response: ResponsePort, options: Pick<CookieOptions, 'domain'> = {}): void {
+    for (const line of this.unsetCookieLines('refresh', options)) response.appendSetCookie(line);
+  }
+
+  /** Deletes both pairs of cookies (flask `unset_jwt_cookies`). */
+  unsetJwtCookies(response: ResponsePort, options: Pick<CookieOptions, 'domain'> = {}): void {
+    this.unsetAccessCookies(response, options);
+    this.unsetRefreshCookies(response, options);
+  }
+
+  /**
+   * The token's `csrf` claim. flask decodes the token fully here; we read the claim of a token the
+   * server itself is handing out without re-verifying it, so cookie helpers stay synchronous
+   * even with an async `decodeKeyLoader`. A token without the claim is refused all the same.
+   */
+  #csrfFor(token: string): string | null {
+    if (!this.config.cookieCsrfProtect || !this.config.csrfInCookies) return null;
+    const csrf = nodeCryptoEngine.parse(token, this.config.maxTokenSize).payload.csrf;
+    if (typeof csrf !== 'string') throw new JwtDecodeError('Missing claim: csrf');
+    return csrf;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Request-scoped verification results, in a core-owned WeakMap keyed by the framework's carrier
+ * (Express `req`, Fastify `request`, Hono `c`, Koa `ctx`). Written once, only after every check
+ * passed, so a failed request never leaves a half-verified state behind (flask's rule).
+ *
+ * @module
+ */
+import type { JwtHeader, JwtPayload, TokenLocation } from './types.js';
+
+/**
+ * What a protected request knows after verification. On an optional route without a token,
+ * `payload` and `header` are `{}` and the rest `null`, as in flask.
+ */
+export interface JwtState<TIdentity = unknown, TClaims = Record<string, unknown>, TUser = unknown> {
+  readonly header: JwtHeader | Record<string, never>;
+  readonly payload: (JwtPayload & TClaims) | Record<string, never>;
+  /** The name of the identity claim (`identityClaim`, default `sub`). */
+  readonly identityClaim: string;
+  /** The identity claim's value; `null` without a token. */
+  readonly identity: TIdentity | null;
+  /** The loaded user; `null` without a token or when no `userLookupLoader` is registered. */
+  readonly user: TUser | null;
+  /** Whether a `userLookupLoader` ran for this request (flask raises when asked for a user otherwise). */
+  readonly userLoaded: boolean;
+  readonly location: TokenLocation | null;
+}
+
+const states = new WeakMap<object, JwtState>();
+
+/**
+ * Records the verified state of a request. Called by the pipeline only, once per request.
+ *
+ * @example
+ * ```ts
+ * saveJwtState(req, state)
+ * ```
+ */
+export function saveJwtState(carrier: object, state: JwtState): void {
+  states.set(carrier, state);
+}
+
+/**
+ * The verified state of a request, or `undefined` when no verification ran (or it failed).
+ *
+ * @example
+ * ```ts
+ * const state = readJwtState(req)
+ * ```
+ */
+export function readJwtState(carrier: object): JwtState | undefined {
+  return states.get(carrier);
+}

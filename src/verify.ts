@@ -1,0 +1,207 @@
+/**
+ * The request pipeline (flask's `verify_jwt_in_request`), in its exact check order:
+ * OPTIONS passes -> locate and decode (only "no token" falls through to the next location; CSRF
+ * is read before the cookie token is decoded) -> type -> fresh -> blocklist -> custom
+ * verification -> user lookup. The caller saves the state only after all of it passed.
+ *
+ * @module
+ */
+import type { ManagerCallbacks } from './callbacks.js';
+import { type ResolvedConfig, resolveLocations } from './config.js';
+import type { DecodedToken, DecodeOptions } from './decode.js';
+import {
+  FreshTokenRequired,
+  NoAuthorizationError,
+  RevokedTokenError,
+  UserClaimsVerificationError,
+  UserLookupError,
+  WrongTokenError,
+} from './errors.js';
+import { isPromiseLike } from './internal/promise.js';
+import { LOCATORS, type Locator } from './locations/index.js';
+import type { RequestView } from './request-view.js';
+import type { JwtState } from './state.js';
+import type { JwtHeader, JwtPayload, MaybePromise, TokenLocation } from './types.js';
+
+/** Options of a protected route (flask's `jwt_required(...)` keyword arguments). */
+export interface RouteOptions {
+  /** Continue as anonymous when no token is found (an invalid token is still refused). */
+  optional?: boolean;
+  /** Require a fresh token. */
+  fresh?: boolean;
+  /** Require a refresh token; read the refresh cookie, CSRF header and JSON key. */
+  refresh?: boolean;
+  /** Where to look, overriding `tokenLocation` for this route. */
+  locations?: TokenLocation | readonly TokenLocation[];
+  /** `false` accepts access and refresh tokens alike. Default `true`. */
+  verifyType?: boolean;
+  /** Do not consult the blocklist on this route. */
+  skipRevocationCheck?: boolean;
+}
+
+/** Route options checked once, when the route is declared. */
+export interface CompiledRoute {
+  readonly optional: boolean;
+  readonly fresh: boolean;
+  readonly refresh: boolean;
+  readonly verifyType: boolean;
+  readonly skipRevocationCheck: boolean;
+  readonly locations: readonly TokenLocation[];
+  readonly locators: readonly Locator[];
+  /** True when the JSON body must be parsed before the pipeline runs. */
+  readonly needsJsonBody: boolean;
+  /** True when a form body may be read (cookies with `csrfCheckForm`). */
+  readonly needsFormBody: boolean;
+}
+
+/** What the pipeline needs from its manager. */
+export interface PipelineContext {
+  readonly config: ResolvedConfig;
+  readonly callbacks: ManagerCallbacks<never, unknown, unknown, unknown>;
+  decode(token: unknown, options: DecodeOptions): MaybePromise<DecodedToken>;
+  /** The revocation check: the blocklist loader if registered, else the store, else none. */
+  isRevoked: ((header: JwtHeader, payload: JwtPayload) => MaybePromise<boolean>) | null;
+}
+
+/**
+ * Validates route options once (an unknown location is a start-up error, not a 500 per request).
+ *
+ * @example
+ * ```ts
+ * const route = compileRoute(config, { refresh: true, locations: ['cookies'] })
+ * ```
+ */
+export function compileRoute(config: ResolvedConfig, options: RouteOptions = {}): CompiledRoute {
+  const locations =
+    options.locations === undefined ? config.tokenLocation : resolveLocations(options.locations, 'locations');
+  return Object.freeze({
+    optional: options.optional === true,
+    fresh: options.fresh === true,
+    refresh: options.refresh === true,
+    verifyType: options.verifyType !== false,
+    skipRevocationCheck: options.skipRevocationCheck === true,
+    locations,
+    locators: locations.map((location) => LOCATORS[location]),
+    needsJsonBody: locations.includes('json'),
+    needsFormBody: locations.includes('cookies') && config.csrfCheckForm,
+  });
+}
+
+/**
+ * Runs the pipeline. Resolves to the state to save, or `null` for an OPTIONS request (which
+ * passes untouched). Rejects with the first error in flask's order.
+ *
+ * @example
+ * ```ts
+ * const state = await runPipeline(context, view, route)
+ * ```
+ */
+export async function runPipeline(
+  context: PipelineContext,
+  request: RequestView,
+  route: CompiledRoute,
+): Promise<JwtState | null> {
+  if (request.method === 'OPTIONS') return null;
+  const found = await locateAndDecode(context, request, route);
+  if (found === null) return anonymousState(context.config);
+  const { header, payload } = found.decoded;
+  const { callbacks } = context;
+  if (route.verifyType) checkType(payload, route.refresh);
+  if (route.fresh) checkFresh(header, payload, context.config.clock());
+  if (!route.skipRevocationCheck && context.isRevoked) {
+    const revoked = context.isRevoked(header, payload);
+    if (isPromiseLike(revoked) ? await revoked : revoked) {
+      throw new RevokedTokenError('Token has been revoked', { header, payload });
+    }
+  }
+  if (callbacks.tokenVerificationLoader) {
+    const verified = callbacks.tokenVerificationLoader(header, payload);
+    if (!(isPromiseLike(verified) ? await verified : verified)) {
+      throw new UserClaimsVerificationError('User claims verification failed', { header, payload });
+    }
+  }
+  const identityClaim = context.config.identityClaim;
+  let user: unknown = null;
+  if (callbacks.userLookupLoader) {
+    const loaded = callbacks.userLookupLoader(header, payload);
+    user = isPromiseLike(loaded) ? await loaded : loaded;
+    if (user === null || user === undefined) {
+      throw new UserLookupError(`user_lookup returned None for ${String(payload[identityClaim])}`, {
+        header,
+        payload,
+      });
+    }
+  }
+  return {
+    header,
+    payload,
+    identityClaim,
+    identity: payload[identityClaim] ?? null,
+    user,
+    userLoaded: callbacks.userLookupLoader !== undefined,
+    location: found.location,
+  };
+}
+
+async function locateAndDecode(
+  context: PipelineContext,
+  request: RequestView,
+  route: CompiledRoute,
+): Promise<{ decoded: DecodedToken; location: TokenLocation } | null> {
+  const missing: string[] = [];
+  for (let i = 0; i < route.locators.length; i++) {
+    let located;
+    try {
+      located = (route.locators[i] as Locator)(request, context.config, route.refresh);
+    } catch (error) {
+      if (error instanceof NoAuthorizationError) {
+        missing.push(error.message);
+        continue;
+      }
+      throw error;
+    }
+    const decoded = context.decode(located.token, { csrfValue: located.csrfValue });
+    return {
+      decoded: isPromiseLike<DecodedToken>(decoded) ? await decoded : decoded,
+      location: route.locations[i] as TokenLocation,
+    };
+  }
+  if (route.optional) return null;
+  throw new NoAuthorizationError(missingMessage(route.locations, missing));
+}
+
+function missingMessage(locations: readonly TokenLocation[], messages: readonly string[]): string {
+  if (locations.length === 1) return messages[0] as string;
+  const start = locations.slice(0, -1).join(', ');
+  return `Missing JWT in ${start} or ${locations[locations.length - 1]} (${messages.join('; ')})`;
+}
+
+function checkType(payload: JwtPayload, refresh: boolean): void {
+  if (refresh) {
+    if (payload.type !== 'refresh') throw new WrongTokenError('Only refresh tokens are allowed');
+  } else if (payload.type === 'refresh') {
+    throw new WrongTokenError('Only non-refresh tokens are allowed');
+  }
+}
+
+/**
+ * `true` is fresh, a number is "fresh until" that epoch; anything else (a string, say, on which
+ * flask raises a TypeError) is not fresh.
+ */
+function checkFresh(header: JwtHeader, payload: JwtPayload, nowMs: number): void {
+  const fresh = payload.fresh;
+  const isFresh = fresh === true || (typeof fresh === 'number' && fresh >= nowMs / 1000);
+  if (!isFresh) throw new FreshTokenRequired('Fresh token required', { header, payload });
+}
+
+function anonymousState(config: ResolvedConfig): JwtState {
+  return {
+    header: {},
+    payload: {},
+    identityClaim: config.identityClaim,
+    identity: null,
+    user: null,
+    userLoaded: false,
+    location: null,
+  };
+}
