@@ -383,6 +383,27 @@ export class JwtManager<
   }
 
   /**
+   * What every adapter's middleware does: verify the request and save its state, then resolve to
+   * `undefined` (continue to the handler) or to the error response to send. Errors that are not a
+   * client's doing (a bug in a callback, a configuration error) are rethrown for the framework's
+   * own error handling.
+   *
+   * @example
+   * ```ts
+   * const response = await jwt.authorize(req, port, route)
+   * if (response) return res.status(response.status).json(response.body)
+   * ```
+   */
+  async authorize(carrier: object, port: RequestPort, route: CompiledRoute): Promise<JwtResponse | undefined> {
+    try {
+      await this.verifyRequest(carrier, port, route);
+      return undefined;
+    } catch (error) {
+      return this.errorResponse(error);
+    }
+  }
+
+  /**
    * The response for a client error: the registered callback's, else flask's default. Rethrows
    * anything that is not a client error (a bug or a configuration error stays loud).
    *
