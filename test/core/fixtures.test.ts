@@ -4,7 +4,7 @@
  * with the same status and body, and tokens made here decode to the same claims.
  */
 import { describe, expect, it } from 'vitest';
-import { JwtManager, isClientError } from '../../src/index.js';
+import { JwtManager, type JwtManagerOptions, isClientError } from '../../src/index.js';
 import { callRoute } from '../helpers/core-request.js';
 import {
   type TokenCase,
@@ -25,7 +25,7 @@ function managerFor(c: TokenCase, extra: Record<string, unknown> = {}): JwtManag
   const options = optionsFromFlaskConfig(c.config, tokenFixtures.keys[c.key] ?? {});
   // PyJWT 2.6 did not check `sub`; jwt-extended follows PyJWT >= 2.10 unless told otherwise.
   if (c.name === 'integer-identity') options.verifySub = false;
-  return new JwtManager({ ...options, ...(c.loaders ? seedLoaders : {}), ...extra });
+  return new JwtManager({ ...options, ...(c.loaders ? seedLoaders : {}), ...extra } as JwtManagerOptions);
 }
 
 describe('flask-jwt-extended 4.7.1 tokens', () => {
