@@ -6,7 +6,9 @@
  * @module
  */
 export { JwtManager } from './manager.js';
-export type { JwtManagerOptions, RevocationCheck } from './manager.js';
+export type { JwtManagerOptions, RevocationCheck, TokenPair } from './manager.js';
+export type { RevocationStore, TokenRecord, TtlSeconds } from './stores/types.js';
+export { FAMILY_CLAIM } from './revocation.js';
 export type { JwtOptions, ResolvedConfig, SameSite } from './config.js';
 export type { Duration } from './duration.js';
 export { durationToSeconds } from './duration.js';

@@ -9,6 +9,7 @@ import { type JwtOptions, type ResolvedConfig, resolveConfig } from './config.js
 import { type CookieKind, type CookieOptions, setCookieLines, unsetCookieLines } from './cookies.js';
 import { type DecodedToken, type DecodeOptions, type DecoderContext, decode, decodeSync } from './decode.js';
 import { type AccessTokenOptions, type RefreshTokenOptions, type TokenParts, encodeToken } from './encode.js';
+import { randomUUID } from 'node:crypto';
 import { JwtConfigError, JwtDecodeError } from './errors.js';
 import { isPromiseLike } from './internal/promise.js';
 import { nodeCryptoEngine } from './jws/index.js';
@@ -16,7 +17,10 @@ import { type Keyring, createKeyring } from './keyring.js';
 import type { RequestPort, ResponsePort } from './ports.js';
 import { createRequestView } from './request-view.js';
 import { errorResponse } from './responses.js';
+import { FAMILY_CLAIM, type Revocation, createRevocation } from './revocation.js';
 import { type JwtState, saveJwtState } from './state.js';
+import { createMemoryStore } from './stores/memory.js';
+import type { RevocationStore } from './stores/types.js';
 import type { JwtHeader, JwtPayload, JwtResponse, MaybePromise } from './types.js';
 import { type CompiledRoute, type PipelineContext, type RouteOptions, compileRoute, runPipeline } from './verify.js';
 
@@ -26,7 +30,26 @@ import { type CompiledRoute, type PipelineContext, type RouteOptions, compileRou
  */
 export interface JwtManagerOptions<TInput = unknown, TIdentity = unknown, TClaims = Record<string, unknown>, TUser = unknown>
   extends JwtOptions,
-    ManagerCallbacks<TInput, TIdentity, TClaims, TUser> {}
+    ManagerCallbacks<TInput, TIdentity, TClaims, TUser> {
+  /**
+   * The revocation store the pipeline consults (`jwt-extended/stores/memory` or `/redis`). Without
+   * one, a memory store is created the first time a token is revoked. A registered
+   * `tokenInBlocklistLoader` wins over the store.
+   */
+  blocklist?: RevocationStore;
+  /**
+   * Refresh-token rotation with reuse detection: a refresh token is accepted once at a refresh
+   * route; presenting it again revokes its whole family (401 `Refresh token reuse detected`).
+   * Needs `blocklist`. Default `false`.
+   */
+  refreshTokenRotation?: boolean;
+}
+
+/** An access token and a refresh token of the same login (and, under rotation, the same family). */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+}
 
 /** The revocation check a store contributes; see `useBlocklist`. */
 export type RevocationCheck = (header: JwtHeader, payload: JwtPayload) => MaybePromise<boolean>;
@@ -81,7 +104,8 @@ export class JwtManager<
   readonly #keys: Keyring;
   readonly #decoder: DecoderContext;
   readonly #pipeline: PipelineContext & { isRevoked: RevocationCheck | null };
-  #storeCheck: RevocationCheck | null = null;
+  readonly #rotation: boolean;
+  #revocation: Revocation | null = null;
 
   /** Validates everything once; a mistake throws {@link JwtConfigError} saying how to fix it. */
   constructor(options: JwtManagerOptions<TInput, TIdentity, TClaims, TUser> = {}) {
@@ -103,7 +127,15 @@ export class JwtManager<
       callbacks,
       decode: (token, decodeOptions) => decode(this.#decoder, token, decodeOptions),
       isRevoked: null,
+      claimRefresh: null,
     };
+    this.#rotation = options.refreshTokenRotation === true;
+    if (this.#rotation && !options.blocklist) {
+      throw new JwtConfigError(
+        'refreshTokenRotation needs a revocation store: pass blocklist: createMemoryStore() from jwt-extended/stores/memory (one process) or createRedisStore(redis) from jwt-extended/stores/redis',
+      );
+    }
+    if (options.blocklist) this.useBlocklist(options.blocklist);
   }
 
   // ---- Loader registration (flask's decorators): each stores the callback and returns it. ----
@@ -416,25 +448,107 @@ export class JwtManager<
     return errorResponse(error, this.#callbacks as never, this.config.errorMessageKey, this.config.identityClaim);
   }
 
-  // ---- Revocation store ----
+  // ---- Revocation ----
 
   /**
-   * Plugs a revocation check into the pipeline (used by `useBlocklist`). A registered
-   * `tokenInBlocklistLoader` still wins.
+   * Wires a revocation store into the pipeline: every protected request asks it (one call) whether
+   * the token was revoked, the identity logged out everywhere, or the refresh family revoked.
+   * A registered `tokenInBlocklistLoader` still wins.
    *
    * @example
    * ```ts
-   * jwt.setRevocationCheck((header, payload) => revoked.has(payload.jti))
+   * jwt.useBlocklist(createRedisStore(new Redis(process.env.REDIS_URL)))
    * ```
    */
-  setRevocationCheck(check: RevocationCheck | null): void {
-    this.#storeCheck = check;
+  useBlocklist(store: RevocationStore): this {
+    this.#revocation = createRevocation(store, this.config);
     this.#refreshRevocationCheck();
+    return this;
+  }
+
+  /** The store in use, creating the default memory store on first need. */
+  #store(): Revocation {
+    if (this.#revocation === null) this.useBlocklist(createMemoryStore());
+    return this.#revocation as Revocation;
+  }
+
+  /**
+   * Revokes one token: an encoded token (verified, expired accepted) or a verified payload such as
+   * `getJwt(req)`. It stays refused for as long as it could otherwise be accepted.
+   *
+   * @example
+   * ```ts
+   * app.post('/logout', jwtRequired(jwt), async (req, res) => { await jwt.revokeToken(getJwt(req)); res.json({}) })
+   * ```
+   */
+  async revokeToken(tokenOrPayload: string | JwtPayload): Promise<void> {
+    const payload =
+      typeof tokenOrPayload === 'string' ? await this.decodeToken(tokenOrPayload, { allowExpired: true }) : tokenOrPayload;
+    await this.#store().revoke(payload);
+  }
+
+  /**
+   * "Log out everywhere": every token of this identity (the identity claim's value, e.g.
+   * `getJwtIdentity(req)`) issued before the current second is refused from now on.
+   *
+   * @example
+   * ```ts
+   * await jwt.revokeAllTokensFor('alice')
+   * ```
+   */
+  async revokeAllTokensFor(identity: TIdentity | string): Promise<void> {
+    await this.#store().revokeAllFor(identity);
+  }
+
+  /**
+   * Creates an access token and a refresh token for one login. Under `refreshTokenRotation` both
+   * carry a new family id (claim `fam`), so a detected reuse revokes the pair.
+   *
+   * @example
+   * ```ts
+   * const { accessToken, refreshToken } = await jwt.createTokenPair(user, { fresh: true })
+   * ```
+   */
+  async createTokenPair(input: TInput, options: AccessTokenOptions = {}): Promise<TokenPair> {
+    return this.#pair(input, options, this.#rotation ? randomUUID() : undefined);
+  }
+
+  /**
+   * At a refresh route: new tokens for the same login. Under `refreshTokenRotation` the presented
+   * refresh token was already marked used by the route's verification, and the new pair stays in
+   * its family. `input` is what `createAccessToken` takes (look the user up again if your identity
+   * loader needs the full object).
+   *
+   * @example
+   * ```ts
+   * app.post('/refresh', jwtRequired(jwt, { refresh: true }), async (req, res) => {
+   *   res.json(await jwt.rotateTokens(getJwt(req), users.get(getJwtIdentity(req))))
+   * })
+   * ```
+   */
+  async rotateTokens(refreshPayload: JwtPayload | Record<string, never>, input: TInput, options: AccessTokenOptions = {}): Promise<TokenPair> {
+    const family = refreshPayload[FAMILY_CLAIM];
+    return this.#pair(input, options, typeof family === 'string' ? family : this.#rotation ? randomUUID() : undefined);
+  }
+
+  async #pair(input: TInput, options: AccessTokenOptions, family: string | undefined): Promise<TokenPair> {
+    const withFamily = (claims: AccessTokenOptions['additionalClaims']) =>
+      family === undefined ? claims : { ...claims, [FAMILY_CLAIM]: family };
+    const [accessToken, refreshToken] = await Promise.all([
+      this.createAccessToken(input, { ...options, additionalClaims: withFamily(options.additionalClaims) }),
+      this.createRefreshToken(input, {
+        expiresDelta: undefined,
+        additionalClaims: withFamily(options.additionalClaims),
+        additionalHeaders: options.additionalHeaders,
+      }),
+    ]);
+    return { accessToken, refreshToken };
   }
 
   #refreshRevocationCheck(): void {
     if (this.#pipeline === undefined) return;
-    this.#pipeline.isRevoked = this.#callbacks.tokenInBlocklistLoader ?? this.#storeCheck;
+    this.#pipeline.isRevoked = this.#callbacks.tokenInBlocklistLoader ?? this.#revocation?.isRevoked ?? null;
+    this.#pipeline.claimRefresh = this.#rotation && this.#revocation ? this.#revocation.claimRefresh : null;
   }
 
   // ---- Cookies ----

@@ -61,6 +61,8 @@ export interface PipelineContext {
   decode(token: unknown, options: DecodeOptions): MaybePromise<DecodedToken>;
   /** The revocation check: the blocklist loader if registered, else the store, else none. */
   isRevoked: ((header: JwtHeader, payload: JwtPayload) => MaybePromise<boolean>) | null;
+  /** Refresh-token rotation: marks a refresh token used (throws on reuse); null when rotation is off. */
+  claimRefresh: ((header: JwtHeader, payload: JwtPayload) => MaybePromise<void>) | null;
 }
 
 /**
@@ -131,6 +133,11 @@ export async function runPipeline(
         payload,
       });
     }
+  }
+  // Last, because it is a side effect: a refresh token is used up only by a request that passed.
+  if (route.refresh && context.claimRefresh && payload.type === 'refresh') {
+    const claimed = context.claimRefresh(header, payload);
+    if (isPromiseLike(claimed)) await claimed;
   }
   return {
     header,

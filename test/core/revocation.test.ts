@@ -1,0 +1,105 @@
+/**
+ * Revocation through the manager on the default memory store: revoke one token, log out
+ * everywhere, refresh-token rotation with reuse detection (including the concurrent race).
+ */
+import { describe, expect, it } from 'vitest';
+import { JwtConfigError, JwtManager, getJwt } from '../../src/index.js';
+import { createMemoryStore } from '../../src/stores/memory.js';
+import { callRoute, portOf } from '../helpers/core-request.js';
+
+const SECRET = 'revocation-tests-secret-0123456789abcdef0123456789';
+const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+
+describe('revocation on the default memory store', () => {
+  it('refuses a revoked token and keeps others', async () => {
+    const jwt = new JwtManager({ secretKey: SECRET });
+    const a = await jwt.createAccessToken('alice');
+    const b = await jwt.createAccessToken('alice');
+    expect((await callRoute(jwt, bearer(a))).status).toBe(200);
+    await jwt.revokeToken(a);
+    expect(await callRoute(jwt, bearer(a))).toEqual({ status: 401, body: { msg: 'Token has been revoked' } });
+    expect((await callRoute(jwt, bearer(b))).status).toBe(200);
+    expect((await callRoute(jwt, bearer(a), { skipRevocationCheck: true })).status).toBe(200);
+  });
+
+  it('revokes the verified payload of the current request (logout)', async () => {
+    const jwt = new JwtManager({ secretKey: SECRET });
+    const token = await jwt.createRefreshToken('alice');
+    const req = {};
+    await jwt.verifyRequest(req, portOf(bearer(token)), jwt.compileRoute({ refresh: true }));
+    await jwt.revokeToken(getJwt(req) as never);
+    expect(await callRoute(jwt, bearer(token), { refresh: true })).toEqual({ status: 401, body: { msg: 'Token has been revoked' } });
+  });
+
+  it('logs a user out everywhere: earlier tokens refused, other users and new logins accepted', async () => {
+    let now = Date.UTC(2030, 0, 1, 12, 0, 0, 500);
+    const jwt = new JwtManager({ secretKey: SECRET, clock: () => now, blocklist: createMemoryStore({ clock: () => now / 1000 }) });
+    const old = await jwt.createAccessToken('alice');
+    const oldRefresh = await jwt.createRefreshToken('alice');
+    const bob = await jwt.createAccessToken('bob');
+    now += 5_000;
+    await jwt.revokeAllTokensFor('alice');
+    const fresh = await jwt.createAccessToken('alice');
+    expect(await callRoute(jwt, bearer(old))).toEqual({ status: 401, body: { msg: 'Token has been revoked' } });
+    expect((await callRoute(jwt, bearer(oldRefresh), { refresh: true })).status).toBe(401);
+    expect((await callRoute(jwt, bearer(bob))).status).toBe(200);
+    // Issued in the same second as the logout: a new login works at once.
+    expect((await callRoute(jwt, bearer(fresh))).status).toBe(200);
+  });
+
+  it('lets a custom tokenInBlocklistLoader win over the store', async () => {
+    const jwt = new JwtManager({ secretKey: SECRET, tokenInBlocklistLoader: () => false });
+    const token = await jwt.createAccessToken('alice');
+    await jwt.revokeToken(token);
+    expect((await callRoute(jwt, bearer(token))).status).toBe(200);
+  });
+});
+
+describe('refresh-token rotation', () => {
+  const make = () =>
+    new JwtManager({ secretKey: SECRET, refreshTokenRotation: true, blocklist: createMemoryStore() });
+
+  it('needs a store, said at start-up', () => {
+    expect(() => new JwtManager({ secretKey: SECRET, refreshTokenRotation: true })).toThrow(JwtConfigError);
+  });
+
+  it('accepts a refresh token once, then revokes the whole family on reuse', async () => {
+    const jwt = make();
+    const first = await jwt.createTokenPair('alice');
+    const req = {};
+    await jwt.verifyRequest(req, portOf(bearer(first.refreshToken)), jwt.compileRoute({ refresh: true }));
+    const second = await jwt.rotateTokens(getJwt(req), 'alice');
+    expect(jwt.decodeTokenSync(second.refreshToken).fam).toBe(jwt.decodeTokenSync(first.refreshToken).fam);
+    expect((await callRoute(jwt, bearer(second.accessToken))).status).toBe(200);
+
+    const replay = await callRoute(jwt, bearer(first.refreshToken), { refresh: true });
+    expect(replay).toEqual({ status: 401, body: { msg: 'Refresh token reuse detected' } });
+    // The family is gone: the tokens the thief or the client got from the rotation are refused.
+    for (const token of [second.accessToken, first.accessToken]) {
+      expect(await callRoute(jwt, bearer(token))).toEqual({ status: 401, body: { msg: 'Token has been revoked' } });
+    }
+    expect((await callRoute(jwt, bearer(second.refreshToken), { refresh: true })).status).toBe(401);
+    // Another login is another family.
+    const other = await jwt.createTokenPair('alice');
+    expect((await callRoute(jwt, bearer(other.accessToken))).status).toBe(200);
+  });
+
+  it('lets exactly one of many simultaneous exchanges succeed', async () => {
+    const jwt = make();
+    for (let round = 0; round < 20; round++) {
+      const { refreshToken } = await jwt.createTokenPair(`user-${round}`);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => callRoute(jwt, bearer(refreshToken), { refresh: true })),
+      );
+      expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+      expect(results.filter((r) => r.status === 401)).toHaveLength(9);
+    }
+  });
+
+  it('does not use up a refresh token at a route that does not refresh', async () => {
+    const jwt = make();
+    const { refreshToken } = await jwt.createTokenPair('alice');
+    expect((await callRoute(jwt, bearer(refreshToken), { verifyType: false })).status).toBe(200);
+    expect((await callRoute(jwt, bearer(refreshToken), { refresh: true })).status).toBe(200);
+  });
+});
