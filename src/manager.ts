@@ -11,6 +11,7 @@ import { type DecodedToken, type DecodeOptions, type DecoderContext, decode, dec
 import { type AccessTokenOptions, type RefreshTokenOptions, type TokenParts, encodeToken } from './encode.js';
 import { randomUUID } from 'node:crypto';
 import { JwtConfigError, JwtDecodeError } from './errors.js';
+import * as getters from './getters.js';
 import { isPromiseLike } from './internal/promise.js';
 import { nodeCryptoEngine } from './jws/index.js';
 import { type Keyring, createKeyring } from './keyring.js';
@@ -446,6 +447,57 @@ export class JwtManager<
    */
   errorResponse(error: unknown): Promise<JwtResponse> {
     return errorResponse(error, this.#callbacks as never, this.config.errorMessageKey, this.config.identityClaim);
+  }
+
+  // ---- Typed getters: the free getters, typed with this manager's identity, claims and user ----
+
+  /**
+   * `getJwt(carrier)` typed with this manager's claims.
+   *
+   * @example
+   * ```ts
+   * jwt.getJwt(req).roles // string[]
+   * ```
+   */
+  getJwt(carrier: object): (JwtPayload & TClaims) | Record<string, never> {
+    return getters.getJwt(carrier) as (JwtPayload & TClaims) | Record<string, never>;
+  }
+
+  /**
+   * `getJwtIdentity(carrier)` typed with this manager's identity.
+   *
+   * @example
+   * ```ts
+   * const username: string | null = jwt.getJwtIdentity(req)
+   * ```
+   */
+  getJwtIdentity(carrier: object): TIdentity | null {
+    return getters.getJwtIdentity(carrier) as TIdentity | null;
+  }
+
+  /**
+   * `getJwtClaims(carrier)` typed with this manager's claims: reading an undeclared claim is a
+   * compile error.
+   *
+   * @example
+   * ```ts
+   * jwt.getJwtClaims(req).roles
+   * ```
+   */
+  getJwtClaims(carrier: object): TClaims | Record<string, never> {
+    return getters.getJwtClaims(carrier) as TClaims | Record<string, never>;
+  }
+
+  /**
+   * `getCurrentUser(carrier)` typed with what `userLookupLoader` returns.
+   *
+   * @example
+   * ```ts
+   * jwt.getCurrentUser(req)?.email
+   * ```
+   */
+  getCurrentUser(carrier: object): TUser | null {
+    return getters.getCurrentUser(carrier) as TUser | null;
   }
 
   // ---- Revocation ----
