@@ -1,0 +1,23 @@
+/**
+ * Revocation stores: the contract and both backends. Importing this module loads no Redis client;
+ * the Redis store works with the client the application passes in.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore, createRedisStore, type RevocationStore } from 'jwt-extended/stores';
+ * const store: RevocationStore = process.env.REDIS_URL ? createRedisStore(new Redis(process.env.REDIS_URL)) : createMemoryStore();
+ * ```
+ *
+ * @module
+ */
+export type { RevocationStore, TokenRecord, TtlSeconds } from './types.js';
+export { MIN_TTL_SECONDS } from './ttl.js';
+export { createMemoryStore, DEFAULT_MAX_ENTRIES } from './memory.js';
+export type { MemoryEviction, MemoryRecordKind, MemoryStore, MemoryStoreOptions } from './memory.js';
+export {
+  createRedisStore,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_REDIS_PREFIX,
+  STORE_UNAVAILABLE_MESSAGE,
+} from './redis.js';
+export type { RedisLike, RedisStore, RedisStoreOptions } from './redis.js';

@@ -1,0 +1,200 @@
+/**
+ * The Redis store against a real redis-server that crashes, comes back and stalls. The rule under
+ * test: while Redis cannot answer, nothing is ever accepted as "not revoked" (unless the store
+ * fails open), no call waits much past its deadline, nothing escapes as an unhandled rejection,
+ * and service resumes by itself when Redis is back.
+ */
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { Redis, type RedisOptions } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { createRedisStore, STORE_UNAVAILABLE_MESSAGE } from '../../src/stores/redis.js';
+import type { TokenRecord } from '../../src/stores/types.js';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+
+const T = 1_700_000_000;
+const DEADLINE_MS = 200;
+/** Scheduling slack on top of the deadline; a hang would blow far past it. */
+const SLACK_MS = 250;
+
+let server: RedisServer;
+const clients: Redis[] = [];
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+
+function connect(options: RedisOptions = {}): Redis {
+  // Default ioredis options unless a test says otherwise: offline queue on, 20 retries per command.
+  const c = new Redis({ host: server.host, port: server.port, ...options });
+  c.on('error', () => {}); // what the store docs ask every application to do
+  clients.push(c);
+  return c;
+}
+
+function rec(overrides: Partial<TokenRecord> = {}): TokenRecord {
+  return { jti: 'j1', identity: 'alice', iat: T, exp: T + 900, ...overrides };
+}
+
+/** Settles `promise` and measures how long that took. */
+async function timed<V>(promise: Promise<V>): Promise<{ ms: number; result: PromiseSettledResult<V> }> {
+  const start = performance.now();
+  const [result] = await Promise.allSettled([promise]);
+  return { ms: performance.now() - start, result: result as PromiseSettledResult<V> };
+}
+
+function expectUnavailable(result: PromiseSettledResult<unknown>): void {
+  expect(result.status).toBe('rejected');
+  const reason = (result as PromiseRejectedResult).reason as unknown;
+  expect(reason).toBeInstanceOf(StoreUnavailableError);
+  expect((reason as Error).message).toBe(STORE_UNAVAILABLE_MESSAGE);
+}
+
+/** Polls until `check` resolves, as a client retrying after a 503 would. */
+async function eventually<V>(check: () => Promise<V>, withinMs = 8_000): Promise<V> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  server = await startRedisServer();
+});
+
+afterEach(async () => {
+  if (!server.running) await server.restart();
+});
+
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await server?.stop();
+  process.removeListener('unhandledRejection', onUnhandled);
+  expect(unhandled).toEqual([]);
+});
+
+describe('redis store faults', () => {
+  it('Redis killed: fails closed within the deadline, never accepts a revoked token, recovers on restart', async () => {
+    const client = connect();
+    const prefix = `faults:${randomUUID()}:`;
+    const failures: StoreUnavailableError[] = [];
+    const store = createRedisStore(client, { prefix, commandTimeoutMs: DEADLINE_MS });
+    const openStore = createRedisStore(client, {
+      prefix,
+      commandTimeoutMs: DEADLINE_MS,
+      failOpen: true,
+      onError: (e) => failures.push(e),
+    });
+    await store.revoke(rec({ jti: 'revoked' }), 600);
+    expect(await store.isRevoked(rec({ jti: 'revoked' }))).toBe(true);
+
+    await server.kill();
+
+    const check = await timed(store.isRevoked(rec({ jti: 'revoked' })));
+    expectUnavailable(check.result);
+    expect(check.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+
+    // Every write fails too, each within its own deadline.
+    const writes = await Promise.all([
+      timed(store.revoke(rec({ jti: 'during' }), 60)),
+      timed(store.revokeAllFor('alice', T, 60)),
+      timed(store.revokeFamily('f1', 60)),
+      timed(store.claimRefreshToken('r1', 60)),
+    ]);
+    for (const w of writes) {
+      expectUnavailable(w.result);
+      expect(w.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    }
+
+    // Fail closed: a burst of checks while down, and not one says "not revoked".
+    const burst = await Promise.allSettled(Array.from({ length: 100 }, () => store.isRevoked(rec({ jti: 'revoked' }))));
+    expect(burst.every((r) => r.status === 'rejected' && r.reason instanceof StoreUnavailableError)).toBe(true);
+
+    // Fail open: the read answers false (and is reported); writes still throw.
+    const open = await timed(openStore.isRevoked(rec({ jti: 'revoked' })));
+    expect(open.result).toEqual({ status: 'fulfilled', value: false });
+    expect(open.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toBeInstanceOf(StoreUnavailableError);
+    expectUnavailable((await timed(openStore.revoke(rec(), 60))).result);
+
+    await server.restart();
+
+    // ioredis reconnects on its own; the store needs no reset. Nothing was persisted, so the old
+    // revocation is gone with the crash; new writes and reads work again.
+    await eventually(() => store.isRevoked(rec({ jti: 'revoked' })));
+    await store.revoke(rec({ jti: 'after' }), 60);
+    expect(await store.isRevoked(rec({ jti: 'after' }))).toBe(true);
+    expect(await openStore.isRevoked(rec({ jti: 'after' }))).toBe(true);
+    expect(await store.claimRefreshToken(randomUUID(), 60)).toBe(true);
+  });
+
+  it('commands abandoned at the deadline that fail later never become unhandled rejections', async () => {
+    // Few retries, slow reconnects: queued commands give up well after the store's deadline.
+    const client = connect({ maxRetriesPerRequest: 1, retryStrategy: () => 300 });
+    const store = createRedisStore(client, { prefix: `faults:${randomUUID()}:`, commandTimeoutMs: 50 });
+    expect(await store.isRevoked(rec())).toBe(false);
+
+    await server.kill();
+    const results = await Promise.allSettled([
+      store.isRevoked(rec()),
+      store.revoke(rec(), 60),
+      store.claimRefreshToken('r1', 60),
+    ]);
+    for (const r of results) expectUnavailable(r);
+
+    await sleep(1_000); // long enough for ioredis to flush its queue with errors
+    expect(unhandled).toEqual([]);
+    await server.restart();
+    await eventually(() => store.isRevoked(rec()));
+  });
+
+  it('a client without offline queue fails at once instead of at the deadline', async () => {
+    const client = connect({ enableOfflineQueue: false });
+    const store = createRedisStore(client, { prefix: `faults:${randomUUID()}:`, commandTimeoutMs: 5_000 });
+    // Without a queue even the first command needs the connection up.
+    if (client.status !== 'ready') await once(client, 'ready');
+    expect(await store.isRevoked(rec())).toBe(false);
+    await server.kill();
+    await sleep(50); // let the client notice the closed socket
+    const check = await timed(store.isRevoked(rec()));
+    expectUnavailable(check.result);
+    expect(check.ms).toBeLessThan(100);
+    await server.restart();
+    expect(await eventually(() => store.isRevoked(rec()))).toBe(false);
+  });
+
+  it('a stalled Redis (CLIENT PAUSE) times out, then recovers with replies still matched to their commands', async () => {
+    const client = connect();
+    const admin = connect();
+    const prefix = `faults:${randomUUID()}:`;
+    const store = createRedisStore(client, { prefix, commandTimeoutMs: DEADLINE_MS });
+    const openStore = createRedisStore(client, { prefix, commandTimeoutMs: DEADLINE_MS, failOpen: true });
+    await store.revoke(rec({ jti: 'revoked' }), 600);
+
+    await admin.call('CLIENT', 'PAUSE', 1_000, 'ALL');
+    const pausedAt = Date.now();
+
+    const check = await timed(store.isRevoked(rec({ jti: 'revoked' })));
+    expectUnavailable(check.result);
+    expect(check.ms).toBeGreaterThanOrEqual(DEADLINE_MS - 5);
+    expect(check.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(await openStore.isRevoked(rec({ jti: 'revoked' }))).toBe(false);
+    // A write that timed out is not undone: Redis applies it once the pause ends (documented).
+    expectUnavailable((await timed(store.revoke(rec({ jti: 'late' }), 60))).result);
+
+    await sleep(Math.max(0, 1_000 - (Date.now() - pausedAt)) + 100);
+    expect(await store.isRevoked(rec({ jti: 'revoked' }))).toBe(true);
+    expect(await store.isRevoked(rec({ jti: 'late' }))).toBe(true);
+    expect(await store.isRevoked(rec({ jti: 'never' }))).toBe(false);
+    expect(await store.claimRefreshToken('r1', 60)).toBe(true);
+    expect(await store.claimRefreshToken('r1', 60)).toBe(false);
+  });
+});
