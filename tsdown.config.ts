@@ -9,6 +9,7 @@ export default defineConfig({
     'adapters/fastify': 'src/adapters/fastify.ts',
     'adapters/hono': 'src/adapters/hono.ts',
     'adapters/koa': 'src/adapters/koa.ts',
+    stores: 'src/stores/index.ts',
     'stores/memory': 'src/stores/memory.ts',
     'stores/redis': 'src/stores/redis.ts',
   },
