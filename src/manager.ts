@@ -137,6 +137,8 @@ export class JwtManager<
       );
     }
     if (options.blocklist) this.useBlocklist(options.blocklist);
+    // Loaders registered from the options above arrived before the pipeline existed.
+    this.#refreshRevocationCheck();
   }
 
   // ---- Loader registration (flask's decorators): each stores the callback and returns it. ----

@@ -47,6 +47,15 @@ describe('revocation on the default memory store', () => {
     expect((await callRoute(jwt, bearer(fresh))).status).toBe(200);
   });
 
+  it('honours a tokenInBlocklistLoader given in the options', async () => {
+    const jwt = new JwtManager({ secretKey: SECRET, tokenInBlocklistLoader: (_h, p) => p.sub === 'mallory' });
+    expect(await callRoute(jwt, bearer(await jwt.createAccessToken('mallory')))).toEqual({
+      status: 401,
+      body: { msg: 'Token has been revoked' },
+    });
+    expect((await callRoute(jwt, bearer(await jwt.createAccessToken('alice')))).status).toBe(200);
+  });
+
   it('lets a custom tokenInBlocklistLoader win over the store', async () => {
     const jwt = new JwtManager({ secretKey: SECRET, tokenInBlocklistLoader: () => false });
     const token = await jwt.createAccessToken('alice');

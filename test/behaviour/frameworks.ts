@@ -1,0 +1,45 @@
+/**
+ * The frameworks the behaviour suite runs against: one line per framework. Adding a framework is
+ * adding its `apps/<file>.ts` (exporting an `AppFactory`) and one line here. scenarios.test.ts
+ * fails while an app file exists that is not listed, so a framework cannot be left out silently;
+ * a builder shared by several versions is named `<name>-app.ts` (e.g. `express-app.ts`).
+ */
+import type { AppFactory } from './app-contract.js';
+import { createExpress4App } from './apps/express4.js';
+import { createExpress5App } from './apps/express5.js';
+import { createFastifyApp } from './apps/fastify.js';
+import { createHonoApp } from './apps/hono.js';
+import { createKoaApp } from './apps/koa.js';
+import { createKoa2App } from './apps/koa2.js';
+
+/** One framework under test. */
+export interface Framework {
+  /** Shown in test names. */
+  readonly name: string;
+  /** Its app file in `apps/`. */
+  readonly file: string;
+  readonly factory: AppFactory;
+}
+
+/** Every framework the suite runs against. */
+export const FRAMEWORKS: readonly Framework[] = [
+  { name: 'express5', file: 'express5.ts', factory: createExpress5App },
+  { name: 'express4', file: 'express4.ts', factory: createExpress4App },
+  { name: 'fastify', file: 'fastify.ts', factory: createFastifyApp },
+  { name: 'hono', file: 'hono.ts', factory: createHonoApp },
+  { name: 'koa', file: 'koa.ts', factory: createKoaApp },
+  { name: 'koa2', file: 'koa2.ts', factory: createKoa2App },
+];
+
+/**
+ * Whether a file of `apps/` is a framework's app (which must be listed above) rather than a
+ * builder shared by several (named `<something>-app.ts`, e.g. `express-app.ts`).
+ *
+ * @example
+ * ```ts
+ * isFrameworkAppFile('koa2.ts') // true
+ * ```
+ */
+export function isFrameworkAppFile(file: string): boolean {
+  return file.endsWith('.ts') && !file.endsWith('-app.ts') && !file.endsWith('.d.ts');
+}
