@@ -6,6 +6,7 @@
  * @module
  */
 export { JwtManager } from './manager.js';
+export type { AnyJwtManager } from './manager.js';
 export type { JwtManagerOptions, RevocationCheck, TokenPair } from './manager.js';
 export type { RevocationStore, TokenRecord, TtlSeconds } from './stores/types.js';
 export { FAMILY_CLAIM } from './revocation.js';
@@ -28,6 +29,16 @@ export { RESERVED_CLAIMS } from './claims.js';
 export { RESPONSE_RULES, isClientError } from './responses.js';
 export { isJsonContentType } from './locations/index.js';
 export { parseCookieHeader } from './request-view.js';
+export {
+  MAX_BODY_BYTES,
+  bodyKindFor,
+  formFieldOf,
+  isFormContentType,
+  parseFormBody,
+  parseJsonBody,
+  readBodyText,
+} from './body.js';
+export type { BodyStream } from './body.js';
 export {
   getCurrentUser,
   getJwt,

@@ -46,6 +46,17 @@ export interface JwtManagerOptions<TInput = unknown, TIdentity = unknown, TClaim
   refreshTokenRotation?: boolean;
 }
 
+/**
+ * A manager of any identity, claims and user types: what adapters and stores accept.
+ *
+ * @example
+ * ```ts
+ * function jwtRequired(jwt: AnyJwtManager) { ... }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyJwtManager = JwtManager<any, any, any, any>;
+
 /** An access token and a refresh token of the same login (and, under rotation, the same family). */
 export interface TokenPair {
   accessToken: string;
