@@ -1,0 +1,477 @@
+/**
+ * `jwt-extended/hono`: flask-jwt-extended's route protection and cookie helpers for Hono 4, on
+ * any runtime Hono runs on (tested through `app.request()` and `@hono/node-server`).
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono'
+ * import { JwtManager } from 'jwt-extended'
+ * import { jwtRequired, type JwtVariables } from 'jwt-extended/hono'
+ *
+ * const jwt = new JwtManager({ secretKey: process.env.JWT_SECRET_KEY })
+ * const app = new Hono<{ Variables: JwtVariables }>()
+ * app.get('/protected', jwtRequired(jwt), (c) => c.json({ identity: c.get('jwt')?.identity }))
+ * ```
+ *
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Context, Env, ErrorHandler, Input, MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
+import type {
+  AnyJwtManager,
+  CompiledRoute,
+  CookieOptions,
+  JwtResponse,
+  JwtState,
+  RegisteredClaims,
+  RegisteredIdentity,
+  RegisteredUser,
+  RequestPort,
+  ResponsePort,
+  RouteOptions,
+} from '../index.js';
+import {
+  MAX_BODY_BYTES,
+  bodyKindFor,
+  formFieldOf,
+  isClientError,
+  parseFormBody,
+  parseJsonBody,
+  readJwtState,
+} from '../index.js';
+import { runInRequestScope } from '../request-scope.js';
+
+export {
+  getCurrentUser,
+  getJwt,
+  getJwtClaims,
+  getJwtHeader,
+  getJwtIdentity,
+  getJwtRequestLocation,
+  readJwtState,
+} from '../index.js';
+export type { JwtState, RouteOptions } from '../index.js';
+
+/**
+ * Hono's variable map entry filled by {@link jwtRequired}: `c.get('jwt')` is the verified state,
+ * typed with the registered manager's identity, claims and user. It is `undefined` where nothing
+ * was verified: OPTIONS requests (which pass unverified, as in flask) and unprotected routes.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<{ Variables: JwtVariables }>()
+ * app.get('/me', jwtRequired(jwt), (c) => c.json({ me: c.get('jwt')?.identity }))
+ * ```
+ */
+export type JwtVariables = {
+  jwt: JwtState<RegisteredIdentity, RegisteredClaims, RegisteredUser> | undefined;
+};
+
+/**
+ * The Hono environment {@link jwtRequired} contributes to the handlers after it.
+ *
+ * @example
+ * ```ts
+ * const guard: MiddlewareHandler<JwtEnv> = jwtRequired(jwt)
+ * ```
+ */
+export type JwtEnv = { Variables: JwtVariables };
+
+/**
+ * Protects the routes after it (flask `@jwt_required()`). Route options are checked now, so a
+ * bad location throws at start-up. Client errors (no token, expired, bad CSRF ...) become
+ * flask's JSON responses here; anything else (a bug in a callback) is thrown to `app.onError`.
+ *
+ * @example
+ * ```ts
+ * app.post('/refresh', jwtRequired(jwt, { refresh: true }), async (c) =>
+ *   c.json({ access_token: await jwt.createAccessToken(getJwtIdentity(c)) }))
+ * ```
+ */
+export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): MiddlewareHandler<JwtEnv> {
+  const route = jwt.compileRoute(options);
+  return async function jwtRequiredMiddleware(c, next) {
+    const response = await jwt.authorize(c, await requestPort(c, route), route);
+    if (response !== undefined) return sendJwtResponse(c, response);
+    const state = readJwtState(c);
+    if (state !== undefined) c.set('jwt', state);
+    await runInRequestScope(c, next);
+  };
+}
+
+/**
+ * Verifies the request by hand (flask `verify_jwt_in_request`), for handlers that decide
+ * themselves. Resolves to the saved state (also in `c.get('jwt')`), or `null` for OPTIONS; rejects
+ * with the `JwtExtendedError` (turn it into a response with `jwt.errorResponse(error)`).
+ * The zero-argument getters of `jwt-extended/context` need {@link jwtRequired}; here use the
+ * getters that take `c`.
+ *
+ * @example
+ * ```ts
+ * app.get('/maybe', async (c) => {
+ *   const state = await verifyJwtInRequest(jwt, c, { optional: true })
+ *   return c.json({ hello: state?.identity ?? 'anonymous' })
+ * })
+ * ```
+ */
+export async function verifyJwtInRequest<E extends Env, P extends string, I extends Input>(
+  jwt: AnyJwtManager,
+  c: Context<E, P, I>,
+  options: RouteOptions = {},
+): Promise<JwtState | null> {
+  const route = jwt.compileRoute(options);
+  const state = await jwt.verifyRequest(c, await requestPort(c, route), route);
+  if (state !== null) (c as unknown as Context<JwtEnv>).set('jwt', state);
+  return state;
+}
+
+/**
+ * An `app.onError` handler that answers jwt-extended's client errors thrown by handlers (from
+ * {@link verifyJwtInRequest} or `jwt.decodeToken`) as flask's error handlers would, and hands
+ * every other error to `fallback` (default: what Hono does without an `onError`).
+ *
+ * @example
+ * ```ts
+ * app.onError(jwtErrorHandler(jwt))
+ * app.get('/decode', async (c) => c.json(await jwt.decodeToken(c.req.query('token') ?? '')))
+ * ```
+ */
+export function jwtErrorHandler<E extends Env = Env>(
+  jwt: AnyJwtManager,
+  fallback: ErrorHandler<E> = honoDefaultErrorHandler,
+): ErrorHandler<E> {
+  return async (error, c) => {
+    if (!isClientError(error)) return fallback(error, c);
+    return sendJwtResponse(c, await jwt.errorResponse(error));
+  };
+}
+
+/** Hono's own answer when no `onError` is set (it does not export it). */
+function honoDefaultErrorHandler<E extends Env>(error: Parameters<ErrorHandler<E>>[0], c: Context<E>): Response {
+  if ('getResponse' in error) {
+    const response = error.getResponse();
+    return c.newResponse(response.body, response);
+  }
+  console.error(error);
+  return c.text('Internal Server Error', 500);
+}
+
+/**
+ * Sets the access JWT cookie and its CSRF cookie (flask `set_access_cookies`), keeping the
+ * `Set-Cookie` lines already on the response.
+ *
+ * @example
+ * ```ts
+ * setAccessCookies(jwt, c, await jwt.createAccessToken('alice'))
+ * return c.json({ login: true })
+ * ```
+ */
+export function setAccessCookies<E extends Env, P extends string, I extends Input>(
+  jwt: AnyJwtManager,
+  c: Context<E, P, I>,
+  token: string,
+  options?: CookieOptions,
+): void {
+  jwt.setAccessCookies(cookieWriter(c), token, options);
+}
+
+/**
+ * Sets the refresh JWT cookie and its CSRF cookie (flask `set_refresh_cookies`).
+ *
+ * @example
+ * ```ts
+ * setRefreshCookies(jwt, c, await jwt.createRefreshToken('alice'), { maxAge: 86_400 })
+ * ```
+ */
+export function setRefreshCookies<E extends Env, P extends string, I extends Input>(
+  jwt: AnyJwtManager,
+  c: Context<E, P, I>,
+  token: string,
+  options?: CookieOptions,
+): void {
+  jwt.setRefreshCookies(cookieWriter(c), token, options);
+}
+
+/**
+ * Expires the access and refresh cookies (flask `unset_jwt_cookies`), e.g. on logout.
+ *
+ * @example
+ * ```ts
+ * app.post('/logout', (c) => { unsetJwtCookies(jwt, c); return c.json({ logout: true }) })
+ * ```
+ */
+export function unsetJwtCookies<E extends Env, P extends string, I extends Input>(
+  jwt: AnyJwtManager,
+  c: Context<E, P, I>,
+  options?: Pick<CookieOptions, 'domain'>,
+): void {
+  jwt.unsetJwtCookies(cookieWriter(c), options);
+}
+
+/**
+ * Expires the access cookies only (flask `unset_access_cookies`).
+ *
+ * @example
+ * ```ts
+ * unsetAccessCookies(jwt, c)
+ * ```
+ */
+export function unsetAccessCookies<E extends Env, P extends string, I extends Input>(
+  jwt: AnyJwtManager,
+  c: Context<E, P, I>,
+  options?: Pick<CookieOptions, 'domain'>,
+): void {
+  jwt.unsetAccessCookies(cookieWriter(c), options);
+}
+
+/**
+ * Expires the refresh cookies only (flask `unset_refresh_cookies`).
+ *
+ * @example
+ * ```ts
+ * unsetRefreshCookies(jwt, c, { domain: 'example.com' })
+ * ```
+ */
+export function unsetRefreshCookies<E extends Env, P extends string, I extends Input>(
+  jwt: AnyJwtManager,
+  c: Context<E, P, I>,
+  options?: Pick<CookieOptions, 'domain'>,
+): void {
+  jwt.unsetRefreshCookies(cookieWriter(c), options);
+}
+
+function cookieWriter<E extends Env, P extends string, I extends Input>(c: Context<E, P, I>): ResponsePort {
+  // Appending keeps the cookies other code set; the core's lines are written as they are.
+  return { appendSetCookie: (line) => c.header('Set-Cookie', line, { append: true }) };
+}
+
+function sendJwtResponse<E extends Env, P extends string, I extends Input>(
+  c: Context<E, P, I>,
+  response: JwtResponse,
+): Response {
+  for (const [name, value] of Object.entries(response.headers ?? {})) {
+    c.header(name, value, { append: name.toLowerCase() === 'set-cookie' });
+  }
+  if (response.body === undefined) return c.body(null, response.status as StatusCode);
+  return c.json(response.body, response.status as ContentfulStatusCode);
+}
+
+/**
+ * The core's view of the request. The body is read only when the route can use it and its
+ * content type says it is JSON or a form (urlencoded, or multipart which Hono parses natively).
+ */
+async function requestPort<E extends Env, P extends string, I extends Input>(
+  c: Context<E, P, I>,
+  route: CompiledRoute,
+): Promise<RequestPort> {
+  const contentType = c.req.header('content-type');
+  const kind = bodyKindFor(route, contentType);
+  let json: unknown;
+  let form: ((name: string) => string | undefined) | undefined;
+  if (kind === 'json') {
+    json = parseJsonBody((await readBody(c, () => c.req.text())) ?? '');
+  } else if (kind === 'form' && isMultipart(contentType)) {
+    const fields = await readBody(c, () => c.req.formData());
+    form = (name) => {
+      const value = fields?.get(name);
+      return typeof value === 'string' ? value : undefined;
+    };
+  } else if (kind === 'form') {
+    const fields = parseFormBody((await readBody(c, () => c.req.text())) ?? '');
+    form = (name) => formFieldOf(fields, contentType, name);
+  }
+  return {
+    method: c.req.method,
+    url: c.req.url,
+    header: headerReader(c),
+    jsonBody: () => json,
+    formField: (name) => form?.(name),
+  };
+}
+
+/** Node's parsed request headers, when `@hono/node-server` passes the IncomingMessage in `c.env`. */
+interface NodeBindings {
+  incoming: Pick<
+    IncomingMessage,
+    'headers' | 'rawHeaders' | 'on' | 'off' | 'read' | 'unshift' | 'readableEnded' | 'readableFlowing' | 'destroyed'
+  >;
+}
+
+/**
+ * A repeated header must read as its first value (Werkzeug's rule, and Node's for
+ * `Authorization`). Fetch's `Headers` join repeats with ", ", which would turn two bearer
+ * values into one invalid header; on Node the adapter reads Node's own parsing instead, so Hono
+ * answers exactly as Express and Koa do.
+ */
+function headerReader<E extends Env, P extends string, I extends Input>(
+  c: Context<E, P, I>,
+): (name: string) => string | undefined {
+  const env: unknown = c.env;
+  if (isNodeBindings(env)) {
+    const headers = env.incoming.headers;
+    return (name) => {
+      const value = headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+  }
+  return (name) => c.req.header(name);
+}
+
+function isNodeBindings(env: unknown): env is NodeBindings {
+  if (env === null || typeof env !== 'object' || !('incoming' in env)) return false;
+  const incoming = env.incoming;
+  return (
+    incoming !== null &&
+    typeof incoming === 'object' &&
+    'rawHeaders' in incoming &&
+    Array.isArray(incoming.rawHeaders) &&
+    'headers' in incoming &&
+    typeof incoming.headers === 'object'
+  );
+}
+
+function isMultipart(contentType: string | undefined): boolean {
+  return contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'multipart/form-data';
+}
+
+/**
+ * Reads the body through Hono's body cache (so `c.req.json()` / `parseBody()` still work in the
+ * handler). `undefined` when there is none, it is over `MAX_BODY_BYTES`, or reading failed
+ * (a client that hung up, an invalid multipart body).
+ */
+async function readBody<E extends Env, P extends string, I extends Input, T>(
+  c: Context<E, P, I>,
+  read: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return (await bufferWithinLimit(c)) ? await read() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when the body may be read in full: it is cached already, its declared length is within
+ * the limit, or it has just been buffered within the limit. A longer chunked body is put back
+ * whole for the handler, and we leave it unread.
+ */
+async function bufferWithinLimit<E extends Env, P extends string, I extends Input>(
+  c: Context<E, P, I>,
+): Promise<boolean> {
+  const req = c.req;
+  // Read earlier (a validator, another middleware): it is in memory already.
+  if (Object.keys(req.bodyCache).length > 0) return true;
+  const env: unknown = c.env;
+  if ((req.method === 'GET' || req.method === 'HEAD') && isNodeBindings(env)) {
+    // A fetch Request has no GET body, but flask reads one; on Node the socket still holds it.
+    const text = await readNodeBody(env.incoming);
+    if (text === undefined) return false;
+    // Hono's cache holds promises (its declared type says values): c.req.text()/json() read it.
+    (req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
+    return true;
+  }
+  const declared = req.header('content-length');
+  if (declared !== undefined && req.header('transfer-encoding') === undefined) {
+    const length = Number(declared);
+    return Number.isSafeInteger(length) && length <= MAX_BODY_BYTES;
+  }
+  const body = req.raw.body;
+  if (body === null || req.raw.bodyUsed) return false;
+  const chunks = await readAtMost(body.getReader(), MAX_BODY_BYTES);
+  if (!chunks.complete) {
+    req.raw = new Request(req.raw, { body: replay(chunks.read, chunks.reader), duplex: 'half' });
+    return false;
+  }
+  req.raw = new Request(req.raw, { body: concat(chunks.read) });
+  return true;
+}
+
+type PartialRead =
+  | { complete: true; read: Uint8Array[] }
+  | { complete: false; read: Uint8Array[]; reader: ReadableStreamDefaultReader<Uint8Array> };
+
+async function readAtMost(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<PartialRead> {
+  const read: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { complete: true, read };
+    read.push(value);
+    size += value.byteLength;
+    if (size > limit) return { complete: false, read, reader };
+  }
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function replay(
+  head: readonly Uint8Array[],
+  rest: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  let index = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = head[index];
+      if (chunk !== undefined) {
+        index++;
+        controller.enqueue(chunk);
+        return;
+      }
+      const { done, value } = await rest.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => rest.cancel(reason),
+  });
+}
+
+/**
+ * A Node request body as UTF-8 text, at most `MAX_BODY_BYTES`; `undefined` when there is none, it
+ * is longer, or the stream was taken or failed. Unlike the core's `readBodyText` (which drains a
+ * longer body), the bytes read are pushed back and the stream left as found, for the handler.
+ */
+function readNodeBody(incoming: NodeBindings['incoming']): Promise<string | undefined> {
+  const declared = Number(incoming.headers['content-length'] ?? 0);
+  const chunked = incoming.headers['transfer-encoding'] !== undefined;
+  if (!chunked && (!(declared > 0) || declared > MAX_BODY_BYTES)) return Promise.resolve(undefined);
+  if (incoming.readableEnded || incoming.destroyed || incoming.readableFlowing !== null) {
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (text: string | undefined): void => {
+      // Once the 'readable' listener is gone, Node puts the stream back in its initial mode, so a
+      // later reader's 'data' listener starts it again (after pause() it would wait forever).
+      incoming.off('readable', onReadable).off('end', onEnd).off('error', onFail).off('close', onClose);
+      resolve(text);
+    };
+    const onReadable = (): void => {
+      for (let chunk: Buffer | null; (chunk = incoming.read() as Buffer | null) !== null;) {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+          finish(undefined);
+          incoming.unshift(Buffer.concat(chunks));
+          return;
+        }
+      }
+    };
+    const onEnd = (): void => finish(new TextDecoder().decode(Buffer.concat(chunks)));
+    const onFail = (): void => finish(undefined);
+    const onClose = (): void => {
+      if (!incoming.readableEnded) finish(undefined);
+    };
+    incoming.on('readable', onReadable).on('end', onEnd).on('error', onFail).on('close', onClose);
+  });
+}

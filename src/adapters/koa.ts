@@ -1,0 +1,347 @@
+/**
+ * `jwt-extended/koa`: flask-jwt-extended's route protection and cookie helpers for Koa 3 (and
+ * Koa 2, whose middleware signature is the same).
+ *
+ * No body parser is needed: on routes that read the token from a JSON body (or the CSRF value
+ * from a urlencoded form), the middleware reads the body itself (up to 1 MiB) when no parser ran
+ * before it, and leaves the parsed value in `ctx.request.body` (and the text in `rawBody`), where
+ * a parser mounted after it finds it and does nothing. A parser mounted before it (e.g.
+ * `@koa/bodyparser`) is used instead, but answers invalid JSON with its own 400 where flask
+ * answers 401 `Missing "access_token" key in json data.`; give it `onError: () => {}` to keep
+ * flask's answer, or mount it after `jwtRequired`.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa'
+ * import { JwtManager } from 'jwt-extended'
+ * import { jwtRequired } from 'jwt-extended/koa'
+ *
+ * const jwt = new JwtManager({ secretKey: process.env.JWT_SECRET_KEY })
+ * const app = new Koa()
+ * app.use(jwtRequired(jwt))
+ * app.use((ctx) => { ctx.body = { identity: ctx.state.jwt?.identity } })
+ * ```
+ *
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Middleware, ParameterizedContext } from 'koa';
+import type {
+  AnyJwtManager,
+  CompiledRoute,
+  CookieOptions,
+  JwtResponse,
+  JwtState,
+  RegisteredClaims,
+  RegisteredIdentity,
+  RegisteredUser,
+  RequestPort,
+  ResponsePort,
+  RouteOptions,
+} from '../index.js';
+import {
+  MAX_BODY_BYTES,
+  bodyKindFor,
+  formFieldOf,
+  isClientError,
+  parseFormBody,
+  parseJsonBody,
+  readJwtState,
+} from '../index.js';
+import { runInRequestScope } from '../request-scope.js';
+
+export {
+  getCurrentUser,
+  getJwt,
+  getJwtClaims,
+  getJwtHeader,
+  getJwtIdentity,
+  getJwtRequestLocation,
+  readJwtState,
+} from '../index.js';
+export type { JwtState, RouteOptions } from '../index.js';
+
+/** The verified state as the registered manager types it. */
+export type KoaJwtState = JwtState<RegisteredIdentity, RegisteredClaims, RegisteredUser>;
+
+/**
+ * The `ctx.state` slot {@link jwtRequired} fills. `jwt` is `undefined` where nothing was
+ * verified: OPTIONS requests (which pass unverified, as in flask) and unprotected routes.
+ *
+ * @example
+ * ```ts
+ * const app = new Koa<JwtKoaState>()
+ * ```
+ */
+export interface JwtKoaState {
+  jwt?: KoaJwtState;
+}
+
+declare module 'koa' {
+  /** jwt-extended fills `ctx.state.jwt` on protected routes. */
+  interface DefaultState {
+    jwt?: KoaJwtState;
+  }
+}
+
+// Structural: a context of any state and custom context type.
+type AnyContext = ParameterizedContext<object, object, unknown>;
+
+/**
+ * Protects the middleware after it (flask `@jwt_required()`). Route options are checked now, so
+ * a bad location throws at start-up. Client errors (no token, expired, bad CSRF ...) are written
+ * as flask's JSON responses here; anything else (a bug in a callback) is thrown, for Koa's error
+ * handling.
+ *
+ * @example
+ * ```ts
+ * router.post('/refresh', jwtRequired(jwt, { refresh: true }), async (ctx) => {
+ *   ctx.body = { access_token: await jwt.createAccessToken(ctx.state.jwt?.identity) }
+ * })
+ * ```
+ */
+export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Middleware<JwtKoaState> {
+  const route = jwt.compileRoute(options);
+  return async function jwtRequiredMiddleware(ctx, next) {
+    const response = await jwt.authorize(ctx, await requestPort(ctx, route), route);
+    if (response !== undefined) {
+      sendJwtResponse(ctx, response);
+      return;
+    }
+    const state = readState(ctx);
+    if (state !== undefined) ctx.state.jwt = state;
+    await runInRequestScope(ctx, next);
+  };
+}
+
+/**
+ * Verifies the request by hand (flask `verify_jwt_in_request`). Resolves to the saved state
+ * (also in `ctx.state.jwt`), or `null` for OPTIONS; rejects with the `JwtExtendedError` (turn
+ * it into a response with `jwt.errorResponse(error)`). The zero-argument getters of
+ * `jwt-extended/context` need {@link jwtRequired}; here use the getters that take `ctx`.
+ *
+ * @example
+ * ```ts
+ * app.use(async (ctx) => {
+ *   const state = await verifyJwtInRequest(jwt, ctx, { optional: true })
+ *   ctx.body = { hello: state?.identity ?? 'anonymous' }
+ * })
+ * ```
+ */
+export async function verifyJwtInRequest(
+  jwt: AnyJwtManager,
+  ctx: AnyContext,
+  options: RouteOptions = {},
+): Promise<JwtState | null> {
+  const route = jwt.compileRoute(options);
+  const state = await jwt.verifyRequest(ctx, await requestPort(ctx, route), route);
+  if (state !== null) (ctx.state as JwtKoaState).jwt = state as KoaJwtState;
+  return state;
+}
+
+/**
+ * A middleware, mounted first, that answers jwt-extended's client errors thrown further down
+ * (from {@link verifyJwtInRequest} or `jwt.decodeToken`) as flask's error handlers would; every
+ * other error goes on to Koa's error handling.
+ *
+ * @example
+ * ```ts
+ * app.use(jwtErrorHandler(jwt))
+ * app.use(async (ctx) => { ctx.body = await jwt.decodeToken(String(ctx.query.token)) })
+ * ```
+ */
+export function jwtErrorHandler(jwt: AnyJwtManager): Middleware {
+  return async function jwtErrorHandlerMiddleware(ctx, next) {
+    try {
+      await next();
+    } catch (error) {
+      if (!isClientError(error)) throw error;
+      sendJwtResponse(ctx, await jwt.errorResponse(error));
+    }
+  };
+}
+
+/**
+ * Sets the access JWT cookie and its CSRF cookie (flask `set_access_cookies`), keeping the
+ * `Set-Cookie` lines already on the response.
+ *
+ * @example
+ * ```ts
+ * setAccessCookies(jwt, ctx, await jwt.createAccessToken('alice'))
+ * ctx.body = { login: true }
+ * ```
+ */
+export function setAccessCookies(jwt: AnyJwtManager, ctx: AnyContext, token: string, options?: CookieOptions): void {
+  jwt.setAccessCookies(cookieWriter(ctx), token, options);
+}
+
+/**
+ * Sets the refresh JWT cookie and its CSRF cookie (flask `set_refresh_cookies`).
+ *
+ * @example
+ * ```ts
+ * setRefreshCookies(jwt, ctx, await jwt.createRefreshToken('alice'), { maxAge: 86_400 })
+ * ```
+ */
+export function setRefreshCookies(jwt: AnyJwtManager, ctx: AnyContext, token: string, options?: CookieOptions): void {
+  jwt.setRefreshCookies(cookieWriter(ctx), token, options);
+}
+
+/**
+ * Expires the access and refresh cookies (flask `unset_jwt_cookies`), e.g. on logout.
+ *
+ * @example
+ * ```ts
+ * unsetJwtCookies(jwt, ctx)
+ * ctx.body = { logout: true }
+ * ```
+ */
+export function unsetJwtCookies(jwt: AnyJwtManager, ctx: AnyContext, options?: Pick<CookieOptions, 'domain'>): void {
+  jwt.unsetJwtCookies(cookieWriter(ctx), options);
+}
+
+/**
+ * Expires the access cookies only (flask `unset_access_cookies`).
+ *
+ * @example
+ * ```ts
+ * unsetAccessCookies(jwt, ctx)
+ * ```
+ */
+export function unsetAccessCookies(jwt: AnyJwtManager, ctx: AnyContext, options?: Pick<CookieOptions, 'domain'>): void {
+  jwt.unsetAccessCookies(cookieWriter(ctx), options);
+}
+
+/**
+ * Expires the refresh cookies only (flask `unset_refresh_cookies`).
+ *
+ * @example
+ * ```ts
+ * unsetRefreshCookies(jwt, ctx, { domain: 'example.com' })
+ * ```
+ */
+export function unsetRefreshCookies(
+  jwt: AnyJwtManager,
+  ctx: AnyContext,
+  options?: Pick<CookieOptions, 'domain'>,
+): void {
+  jwt.unsetRefreshCookies(cookieWriter(ctx), options);
+}
+
+function readState(ctx: AnyContext): KoaJwtState | undefined {
+  return readJwtState(ctx) as KoaJwtState | undefined;
+}
+
+function cookieWriter(ctx: AnyContext): ResponsePort {
+  // `append` keeps the cookies other middleware set; the core's lines are written as they are.
+  return { appendSetCookie: (line) => ctx.append('Set-Cookie', line) };
+}
+
+function sendJwtResponse(ctx: AnyContext, response: JwtResponse): void {
+  if (response.body === undefined) {
+    // An explicit null body first (Koa then sends nothing), the status after (null alone means 204).
+    ctx.body = null;
+  } else {
+    // Serialised here so that every body, `null` included, goes out as JSON.
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify(response.body);
+  }
+  ctx.status = response.status;
+  for (const [name, value] of Object.entries(response.headers ?? {})) {
+    if (name.toLowerCase() === 'set-cookie') ctx.append(name, value);
+    else ctx.set(name, value);
+  }
+}
+
+/** The body as a parser left it, when one ran before us (`@koa/bodyparser` and the like). */
+interface ParsedBodySlot {
+  body?: unknown;
+  rawBody?: string;
+}
+
+/**
+ * The core's view of the request. The body is read only when the route can use it and its
+ * content type says it is JSON or a form, and only when no parser has read it before us.
+ */
+async function requestPort(ctx: AnyContext, route: CompiledRoute): Promise<RequestPort> {
+  const contentType = header(ctx.req, 'content-type');
+  const slot = ctx.request as ParsedBodySlot;
+  const kind = bodyKindFor(route, contentType);
+  if (kind === 'json' && slot.body === undefined) {
+    await readInto(ctx.req, slot, parseJsonBody);
+  } else if (kind === 'form' && slot.body === undefined && isUrlEncoded(contentType)) {
+    // Multipart is read only by a parser the app mounts (e.g. @koa/multer).
+    await readInto(ctx.req, slot, parseFormBody);
+  }
+  return {
+    method: ctx.method,
+    url: ctx.url,
+    header: (name) => header(ctx.req, name),
+    // The core asks for these only after checking the content type itself.
+    jsonBody: () => slot.body,
+    formField: (name) => formFieldOf(slot.body, contentType, name),
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isUrlEncoded(contentType: string | undefined): boolean {
+  return contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
+/**
+ * Reads and parses the body where a parser would leave it (`ctx.request.body` and `rawBody`).
+ * An unparsable body is stored as `{}`, the value `@koa/bodyparser` gives a body it does not
+ * parse, so that a parser later in the chain does not wait for bytes already read.
+ */
+async function readInto(req: IncomingMessage, slot: ParsedBodySlot, parse: (text: string) => unknown): Promise<void> {
+  const text = await readBodyText(req);
+  if (text === undefined) return;
+  slot.rawBody = text;
+  const parsed = parse(text);
+  slot.body = parsed === undefined ? {} : parsed;
+}
+
+/**
+ * The raw body as UTF-8 text, at most `MAX_BODY_BYTES`; `undefined` when there is none, it is
+ * longer, or the stream was taken or failed. Unlike the core's `readBodyText`, which drains a
+ * longer body, the bytes read are pushed back and the stream left as found, so a handler or
+ * parser after the guard still gets the whole body; a declared length over the limit is not read.
+ */
+function readBodyText(req: IncomingMessage): Promise<string | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  if (!chunked && (!(declared > 0) || declared > MAX_BODY_BYTES)) return Promise.resolve(undefined);
+  // Consumed, or being consumed, by someone else: not ours to read.
+  if (req.readableEnded || req.destroyed || req.readableFlowing !== null) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (text: string | undefined): void => {
+      // Once the 'readable' listener is gone, Node puts the stream back in its initial mode, so a
+      // later reader's 'data' listener starts it again (after pause() it would wait forever).
+      req.off('readable', onReadable).off('end', onEnd).off('error', onFail).off('close', onClose);
+      resolve(text);
+    };
+    const onReadable = (): void => {
+      for (let chunk: Buffer | null; (chunk = req.read() as Buffer | null) !== null;) {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+          finish(undefined);
+          req.unshift(Buffer.concat(chunks));
+          return;
+        }
+      }
+    };
+    const onEnd = (): void => finish(new TextDecoder().decode(Buffer.concat(chunks)));
+    const onFail = (): void => finish(undefined);
+    const onClose = (): void => {
+      if (!req.readableEnded) finish(undefined);
+    };
+    req.on('readable', onReadable).on('end', onEnd).on('error', onFail).on('close', onClose);
+  });
+}
