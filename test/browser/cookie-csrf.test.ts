@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSeedApp } from '../../examples/seed/app-express.js';
 import { createSeed } from '../../examples/seed/shared.js';
 
+/** The page's document, as the functions passed to `page.evaluate` see it inside chromium. */
+declare const document: { cookie: string };
+
 const CHROMIUM = '/usr/bin/chromium';
 let browser: Browser;
 let server: Server;
@@ -63,7 +66,7 @@ async function call(page: Page, path: string, init: { csrf?: 'cookie' | 'none' |
     async ({ path, csrf, body }) => {
       const cookie = document.cookie
         .split('; ')
-        .find((c) => c.startsWith('csrf_access_token='))
+        .find((c: string) => c.startsWith('csrf_access_token='))
         ?.split('=')[1];
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (csrf === 'cookie' && cookie) headers['X-CSRF-TOKEN'] = cookie;
