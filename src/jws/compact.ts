@@ -1,0 +1,123 @@
+/**
+ * Splits and decodes a compact JWS (`header.payload.signature`) without any cryptography, raising
+ * PyJWT's exact messages in the order flask-jwt-extended meets them.
+ *
+ * @module
+ */
+import { JwtDecodeError } from '../errors.js';
+import type { JwtHeader } from '../types.js';
+import { decodeBase64urlStrict } from './base64url.js';
+
+/**
+ * A token taken apart but not yet trusted: nothing here is verified.
+ *
+ * `header.alg` has only been read, not checked: pass the header to `assertAlgorithmAllowed` before
+ * choosing a key. `payload` is the object `JSON.parse` built, so a `__proto__` key in the token is
+ * an own data property of it, never its prototype.
+ *
+ * @example
+ * ```ts
+ * const { header, payload } = parseCompactJws(token, 8192); // untrusted until verifyCompactJws passes
+ * ```
+ */
+export interface ParsedJws {
+  readonly header: JwtHeader;
+  readonly payload: Record<string, unknown>;
+  /** `base64url(header) + "." + base64url(payload)`, the bytes the signature covers. */
+  readonly signingInput: string;
+  readonly signature: Buffer;
+}
+
+type Part = 'header' | 'payload';
+
+/**
+ * V8's reason without the excerpt of the input it sometimes quotes
+ * (`Unexpected token 'x', "xyz" is not valid JSON`): messages never repeat token content.
+ */
+function jsonReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const excerpt = message.indexOf(', "');
+  return excerpt > 0 && message.endsWith(' is not valid JSON') ? message.slice(0, excerpt) : message;
+}
+
+// Fatal: Buffer#toString would turn invalid UTF-8 into U+FFFD; refuse it instead, as Python does.
+// ignoreBOM: a byte-order mark stays in the text, so JSON.parse refuses it (no token carries one).
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function parseJsonObject(bytes: Buffer, part: Part): Record<string, unknown> {
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    throw new JwtDecodeError(`Invalid ${part} string: not valid UTF-8`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new JwtDecodeError(`Invalid ${part} string: ${jsonReason(e)}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new JwtDecodeError(`Invalid ${part} string: must be a json object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function checkHeader(header: Record<string, unknown>): void {
+  if (Object.hasOwn(header, 'kid') && typeof header.kid !== 'string') {
+    throw new JwtDecodeError('Key ID header parameter must be a string');
+  }
+  // We implement no JWS extension, so any `crit` names one we cannot honour (RFC 7515 §4.1.11).
+  if (Object.hasOwn(header, 'crit')) throw new JwtDecodeError('Unsupported critical header parameter');
+  // `jku`, `x5u`, `jwk` and `x5c` are never read: keys come from the configuration only.
+}
+
+/**
+ * Takes a compact JWS apart. Checks, in flask-jwt-extended's order (its unverified decode first),
+ * each failure a {@link JwtDecodeError} with PyJWT's message:
+ *
+ * 1. not a string: `Invalid token type. Token must be a <class 'bytes'>`;
+ * 2. longer than `maxLength` characters: `Token is too large` (before any other work);
+ * 3. fewer than two dots: `Not enough segments`. As in PyJWT the signature follows the last dot and
+ *    the header precedes the first, so `a.b.c.d` has the payload `b.c`;
+ * 4. header: `Invalid header padding`, `Invalid header string: <reason>`,
+ *    `Invalid header string: must be a json object`;
+ * 5. payload base64url: `Invalid payload padding`;
+ * 6. signature base64url: `Invalid crypto padding`;
+ * 7. payload JSON: `Invalid payload string: <reason>`, `Invalid payload string: must be a json object`;
+ * 8. a non-string `kid`: `Key ID header parameter must be a string`; any `crit`:
+ *    `Unsupported critical header parameter`.
+ *
+ * base64url is strict (see `decodeBase64urlStrict`) and JSON must be UTF-8. `<reason>` is V8's,
+ * not Python's, and never quotes the token.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseCompactJws(token, 8192);
+ * const alg = assertAlgorithmAllowed(parsed.header, ['HS256']);
+ * verifyCompactJws(parsed, keyFor(alg));
+ * ```
+ */
+export function parseCompactJws(token: unknown, maxLength: number): ParsedJws {
+  if (typeof token !== 'string') throw new JwtDecodeError("Invalid token type. Token must be a <class 'bytes'>");
+  if (token.length > maxLength) throw new JwtDecodeError('Token is too large');
+
+  const firstDot = token.indexOf('.');
+  const lastDot = token.lastIndexOf('.');
+  if (firstDot === lastDot) throw new JwtDecodeError('Not enough segments');
+
+  const headerBytes = decodeBase64urlStrict(token.slice(0, firstDot));
+  if (headerBytes === undefined) throw new JwtDecodeError('Invalid header padding');
+  const header = parseJsonObject(headerBytes, 'header');
+
+  const payloadBytes = decodeBase64urlStrict(token.slice(firstDot + 1, lastDot));
+  if (payloadBytes === undefined) throw new JwtDecodeError('Invalid payload padding');
+
+  const signature = decodeBase64urlStrict(token.slice(lastDot + 1));
+  if (signature === undefined) throw new JwtDecodeError('Invalid crypto padding');
+
+  const payload = parseJsonObject(payloadBytes, 'payload');
+  checkHeader(header);
+
+  return { header: header as JwtHeader, payload, signingInput: token.slice(0, lastDot), signature };
+}

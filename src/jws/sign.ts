@@ -1,0 +1,60 @@
+/**
+ * Compact JWS signing on node:crypto, synchronous.
+ *
+ * @module
+ */
+import { constants, createHmac, sign } from 'node:crypto';
+import { JwtEncodeError } from '../errors.js';
+import { algorithmInfo } from './algorithms.js';
+import { encodeBase64url } from './base64url.js';
+import type { BoundKey } from './keys.js';
+
+/**
+ * The raw signature of `signingInput` with `key`, for `key.alg` only.
+ *
+ * @example
+ * ```ts
+ * const sig = signatureOf('eyJ...eyJ...', importSigningKey('ES256', privatePem)); // 64 bytes r||s
+ * ```
+ */
+export function signatureOf(signingInput: string, key: BoundKey): Buffer {
+  const info = algorithmInfo(key.alg);
+  switch (info.family) {
+    case 'hmac':
+      return createHmac(info.hash, key.keyObject).update(signingInput).digest();
+    case 'rsa':
+      return sign(info.hash, Buffer.from(signingInput), key.keyObject);
+    case 'rsa-pss':
+      return sign(info.hash, Buffer.from(signingInput), {
+        key: key.keyObject,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: info.hashLength,
+      });
+    case 'ecdsa':
+      // JWS wants raw r||s (RFC 7518 §3.4), not OpenSSL's default DER.
+      return sign(info.hash, Buffer.from(signingInput), { key: key.keyObject, dsaEncoding: 'ieee-p1363' });
+    case 'eddsa':
+      return sign(null, Buffer.from(signingInput), key.keyObject);
+  }
+}
+
+/**
+ * Builds a compact JWS from the exact header and payload JSON texts (see `sortedHeaderJson` and
+ * `pythonCompatibleJson`): `base64url(header).base64url(payload).base64url(signature)`.
+ *
+ * The key must have been imported for signing; the algorithm is the key's. The header's `alg` is
+ * not read here: the caller writes the key's algorithm into it.
+ *
+ * @example
+ * ```ts
+ * const key = importSigningKey('HS256', secret, 'secretKey');
+ * const token = signCompactJws(sortedHeaderJson({ alg: 'HS256', typ: 'JWT' }), pythonCompatibleJson(claims), key);
+ * ```
+ */
+export function signCompactJws(headerJson: string, payloadJson: string, key: BoundKey): string {
+  if (key.use !== 'sign') {
+    throw new JwtEncodeError(`The ${key.alg} key was imported for verifying; sign with a key from importSigningKey`);
+  }
+  const signingInput = `${encodeBase64url(headerJson)}.${encodeBase64url(payloadJson)}`;
+  return `${signingInput}.${encodeBase64url(signatureOf(signingInput, key))}`;
+}
