@@ -215,7 +215,9 @@ export function resolveConfig(options: JwtOptions): ResolvedConfig {
   }
   const samesite = options.cookieSamesite ?? null;
   if (samesite !== null && !['Lax', 'Strict', 'None'].includes(samesite)) {
-    throw new JwtConfigError(`cookieSamesite must be 'Lax', 'Strict', 'None' or null (omitted), not '${String(samesite)}'`);
+    throw new JwtConfigError(
+      `cookieSamesite must be 'Lax', 'Strict', 'None' or null (omitted), not '${String(samesite)}'`,
+    );
   }
   const clock = options.clock ?? Date.now;
   if (typeof clock !== 'function') throw new JwtConfigError('clock must be a function returning epoch milliseconds');
@@ -283,7 +285,9 @@ function resolveDecodeAlgorithms(value: readonly Algorithm[] | null | undefined,
   if (!Array.isArray(value)) throw new JwtConfigError('decodeAlgorithms must be a list such as ["RS256"]');
   for (const alg of value) {
     if (!isAlgorithm(alg)) {
-      throw new JwtConfigError(`decodeAlgorithms contains '${String(alg)}', which is not supported: use ${ALGORITHMS.join(', ')}`);
+      throw new JwtConfigError(
+        `decodeAlgorithms contains '${String(alg)}', which is not supported: use ${ALGORITHMS.join(', ')}`,
+      );
     }
   }
   return [...new Set<Algorithm>([...value, algorithm])];

@@ -54,10 +54,22 @@ export function setCookieLines(
   const domain = options.domain || config.cookieDomain;
   const names = cookieNames(config, kind);
   const lines = [
-    serialize(config, { name: names.jwt, value: token, path: names.jwtPath, httpOnly: true, maxAge, domain, expired: false }, nowMs),
+    serialize(
+      config,
+      { name: names.jwt, value: token, path: names.jwtPath, httpOnly: true, maxAge, domain, expired: false },
+      nowMs,
+    ),
   ];
   if (config.cookieCsrfProtect && config.csrfInCookies) {
-    const csrfLine = { name: names.csrf, value: csrf ?? '', path: names.csrfPath, httpOnly: false, maxAge, domain, expired: false };
+    const csrfLine = {
+      name: names.csrf,
+      value: csrf ?? '',
+      path: names.csrfPath,
+      httpOnly: false,
+      maxAge,
+      domain,
+      expired: false,
+    };
     lines.push(serialize(config, csrfLine, nowMs));
   }
   return lines;
@@ -72,15 +84,27 @@ export function setCookieLines(
  * unsetCookieLines(config, 'refresh', {})
  * ```
  */
-export function unsetCookieLines(config: ResolvedConfig, kind: CookieKind, options: Pick<CookieOptions, 'domain'>): string[] {
+export function unsetCookieLines(
+  config: ResolvedConfig,
+  kind: CookieKind,
+  options: Pick<CookieOptions, 'domain'>,
+): string[] {
   const domain = options.domain || config.cookieDomain;
   const names = cookieNames(config, kind);
   const lines = [
-    serialize(config, { name: names.jwt, value: '', path: names.jwtPath, httpOnly: true, maxAge: null, domain, expired: true }, 0),
+    serialize(
+      config,
+      { name: names.jwt, value: '', path: names.jwtPath, httpOnly: true, maxAge: null, domain, expired: true },
+      0,
+    ),
   ];
   if (config.cookieCsrfProtect && config.csrfInCookies) {
     lines.push(
-      serialize(config, { name: names.csrf, value: '', path: names.csrfPath, httpOnly: false, maxAge: null, domain, expired: true }, 0),
+      serialize(
+        config,
+        { name: names.csrf, value: '', path: names.csrfPath, httpOnly: false, maxAge: null, domain, expired: true },
+        0,
+      ),
     );
   }
   return lines;

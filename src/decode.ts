@@ -7,7 +7,13 @@ import type { ManagerCallbacks } from './callbacks.js';
 import { type ClaimCheckOptions, checkClaims } from './claims.js';
 import type { ResolvedConfig } from './config.js';
 import { JwtConfigError } from './errors.js';
-import { type BoundKey, type KeyMaterial, type ParsedJws, assertAlgorithmAllowed, nodeCryptoEngine } from './jws/index.js';
+import {
+  type BoundKey,
+  type KeyMaterial,
+  type ParsedJws,
+  assertAlgorithmAllowed,
+  nodeCryptoEngine,
+} from './jws/index.js';
 import type { Keyring } from './keyring.js';
 import { isPromiseLike } from './internal/promise.js';
 import type { JwtHeader, JwtPayload, MaybePromise } from './types.js';
@@ -43,11 +49,7 @@ export interface DecoderContext {
  * const { payload } = await decode(context, token, {})
  * ```
  */
-export function decode(
-  context: DecoderContext,
-  token: unknown,
-  options: DecodeOptions,
-): MaybePromise<DecodedToken> {
+export function decode(context: DecoderContext, token: unknown, options: DecodeOptions): MaybePromise<DecodedToken> {
   const parsed = nodeCryptoEngine.parse(token, context.config.maxTokenSize);
   const loader = context.callbacks.decodeKeyLoader;
   if (!loader) {
@@ -75,7 +77,9 @@ export function decodeSync(context: DecoderContext, token: unknown, options: Dec
   const result = decode(context, token, options);
   if (isPromiseLike(result)) {
     Promise.resolve(result).catch(() => undefined);
-    throw new JwtConfigError('decodeKeyLoader returned a promise: use the async decodeToken() instead of decodeTokenSync()');
+    throw new JwtConfigError(
+      'decodeKeyLoader returned a promise: use the async decodeToken() instead of decodeTokenSync()',
+    );
   }
   return result;
 }

@@ -57,7 +57,8 @@ export function createKeyring(config: ResolvedConfig, loaders: KeyLoaders): Keyr
       } catch (error) {
         // The token chose an allowed algorithm the loader's key does not fit: refuse the token,
         // never answer a client's choice with a server error.
-        if (error instanceof JwtExtendedError) throw new InvalidAlgorithmError('The specified alg value is not allowed');
+        if (error instanceof JwtExtendedError)
+          throw new InvalidAlgorithmError('The specified alg value is not allowed');
         throw error;
       }
     },

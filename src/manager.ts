@@ -29,9 +29,13 @@ import { type CompiledRoute, type PipelineContext, type RouteOptions, compileRou
  * Everything a manager is configured with: flask's `JWT_*` options in camelCase, and the loaders
  * and callbacks (which can also be registered later with the methods of the same name).
  */
-export interface JwtManagerOptions<TInput = unknown, TIdentity = unknown, TClaims = Record<string, unknown>, TUser = unknown>
-  extends JwtOptions,
-    ManagerCallbacks<TInput, TIdentity, TClaims, TUser> {
+export interface JwtManagerOptions<
+  TInput = unknown,
+  TIdentity = unknown,
+  TClaims = Record<string, unknown>,
+  TUser = unknown,
+>
+  extends JwtOptions, ManagerCallbacks<TInput, TIdentity, TClaims, TUser> {
   /**
    * The revocation store the pipeline consults (`jwt-extended/stores/memory` or `/redis`). Without
    * one, a memory store is created the first time a token is revoked. A registered
@@ -121,7 +125,8 @@ export class JwtManager<
 
   /** Validates everything once; a mistake throws {@link JwtConfigError} saying how to fix it. */
   constructor(options: JwtManagerOptions<TInput, TIdentity, TClaims, TUser> = {}) {
-    if (options === null || typeof options !== 'object') throw new JwtConfigError('JwtManager options must be an object');
+    if (options === null || typeof options !== 'object')
+      throw new JwtConfigError('JwtManager options must be an object');
     this.config = resolveConfig(options);
     this.#callbacks = {};
     for (const name of CALLBACK_NAMES) this.#register(name, options[name]);
@@ -155,51 +160,75 @@ export class JwtManager<
   // ---- Loader registration (flask's decorators): each stores the callback and returns it. ----
 
   /** Registers `user_identity_loader`: the object given to `createAccessToken` -> identity claim. */
-  userIdentityLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['userIdentityLoader']>>(fn: F): F {
+  userIdentityLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['userIdentityLoader']>>(
+    fn: F,
+  ): F {
     return this.#register('userIdentityLoader', fn);
   }
   /** Registers `additional_claims_loader`: extra claims for every new token. */
-  additionalClaimsLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['additionalClaimsLoader']>>(fn: F): F {
+  additionalClaimsLoader<
+    F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['additionalClaimsLoader']>,
+  >(fn: F): F {
     return this.#register('additionalClaimsLoader', fn);
   }
   /** The seed page's name for {@link JwtManager.additionalClaimsLoader}. */
-  userClaimsLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['additionalClaimsLoader']>>(fn: F): F {
+  userClaimsLoader<
+    F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['additionalClaimsLoader']>,
+  >(fn: F): F {
     return this.#register('additionalClaimsLoader', fn);
   }
   /** Registers `additional_headers_loader`: extra JOSE headers for every new token. */
-  additionalHeadersLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['additionalHeadersLoader']>>(fn: F): F {
+  additionalHeadersLoader<
+    F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['additionalHeadersLoader']>,
+  >(fn: F): F {
     return this.#register('additionalHeadersLoader', fn);
   }
   /** Registers `token_in_blocklist_loader`: return true to refuse a token as revoked. */
-  tokenInBlocklistLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['tokenInBlocklistLoader']>>(fn: F): F {
+  tokenInBlocklistLoader<
+    F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['tokenInBlocklistLoader']>,
+  >(fn: F): F {
     return this.#register('tokenInBlocklistLoader', fn);
   }
   /** Registers `token_verification_loader`: return false to refuse a token. */
-  tokenVerificationLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['tokenVerificationLoader']>>(fn: F): F {
+  tokenVerificationLoader<
+    F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['tokenVerificationLoader']>,
+  >(fn: F): F {
     return this.#register('tokenVerificationLoader', fn);
   }
   /** Registers `user_lookup_loader`: load the current user from the verified token. */
-  userLookupLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['userLookupLoader']>>(fn: F): F {
+  userLookupLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['userLookupLoader']>>(
+    fn: F,
+  ): F {
     return this.#register('userLookupLoader', fn);
   }
   /** Registers `expired_token_loader`. */
-  expiredTokenLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['expiredTokenLoader']>>(fn: F): F {
+  expiredTokenLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['expiredTokenLoader']>>(
+    fn: F,
+  ): F {
     return this.#register('expiredTokenLoader', fn);
   }
   /** Registers `invalid_token_loader`. */
-  invalidTokenLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['invalidTokenLoader']>>(fn: F): F {
+  invalidTokenLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['invalidTokenLoader']>>(
+    fn: F,
+  ): F {
     return this.#register('invalidTokenLoader', fn);
   }
   /** Registers `unauthorized_loader`. */
-  unauthorizedLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['unauthorizedLoader']>>(fn: F): F {
+  unauthorizedLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['unauthorizedLoader']>>(
+    fn: F,
+  ): F {
     return this.#register('unauthorizedLoader', fn);
   }
   /** Registers `needs_fresh_token_loader`. */
-  needsFreshTokenLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['needsFreshTokenLoader']>>(fn: F): F {
+  needsFreshTokenLoader<
+    F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['needsFreshTokenLoader']>,
+  >(fn: F): F {
     return this.#register('needsFreshTokenLoader', fn);
   }
   /** Registers `revoked_token_loader`. */
-  revokedTokenLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['revokedTokenLoader']>>(fn: F): F {
+  revokedTokenLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['revokedTokenLoader']>>(
+    fn: F,
+  ): F {
     return this.#register('revokedTokenLoader', fn);
   }
   /** Registers `token_verification_failed_loader`. */
@@ -209,11 +238,15 @@ export class JwtManager<
     return this.#register('tokenVerificationFailedLoader', fn);
   }
   /** Registers `user_lookup_error_loader`. */
-  userLookupErrorLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['userLookupErrorLoader']>>(fn: F): F {
+  userLookupErrorLoader<
+    F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['userLookupErrorLoader']>,
+  >(fn: F): F {
     return this.#register('userLookupErrorLoader', fn);
   }
   /** Registers the response for a reused refresh token (refresh-token rotation). */
-  refreshTokenReusedLoader<F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['refreshTokenReusedLoader']>>(fn: F): F {
+  refreshTokenReusedLoader<
+    F extends NonNullable<ManagerCallbacks<TInput, TIdentity, TClaims, TUser>['refreshTokenReusedLoader']>,
+  >(fn: F): F {
     return this.#register('refreshTokenReusedLoader', fn);
   }
 
@@ -280,12 +313,7 @@ export class JwtManager<
     return this.#create(input, 'refresh', options, true) as string;
   }
 
-  #create(
-    input: TInput,
-    type: 'access' | 'refresh',
-    options: AccessTokenOptions,
-    sync: boolean,
-  ): MaybePromise<string> {
+  #create(input: TInput, type: 'access' | 'refresh', options: AccessTokenOptions, sync: boolean): MaybePromise<string> {
     const cb = this.#callbacks;
     const loaded = [
       cb.userIdentityLoader ? cb.userIdentityLoader(input) : input,
@@ -548,7 +576,9 @@ export class JwtManager<
    */
   async revokeToken(tokenOrPayload: string | JwtPayload): Promise<void> {
     const payload =
-      typeof tokenOrPayload === 'string' ? await this.decodeToken(tokenOrPayload, { allowExpired: true }) : tokenOrPayload;
+      typeof tokenOrPayload === 'string'
+        ? await this.decodeToken(tokenOrPayload, { allowExpired: true })
+        : tokenOrPayload;
     await this.#store().revoke(payload);
   }
 
@@ -591,7 +621,11 @@ export class JwtManager<
    * })
    * ```
    */
-  async rotateTokens(refreshPayload: JwtPayload | Record<string, never>, input: TInput, options: AccessTokenOptions = {}): Promise<TokenPair> {
+  async rotateTokens(
+    refreshPayload: JwtPayload | Record<string, never>,
+    input: TInput,
+    options: AccessTokenOptions = {},
+  ): Promise<TokenPair> {
     const family = refreshPayload[FAMILY_CLAIM];
     return this.#pair(input, options, typeof family === 'string' ? family : this.#rotation ? randomUUID() : undefined);
   }

@@ -128,6 +128,8 @@ function explainFailure(value: unknown, noun: Noun, original: unknown): JwtEncod
       throw e;
     }
     if (typeof out === 'object' && out !== null) {
+      // Walks up from the replacer's holder (`this`) to detect a cycle before JSON.stringify does.
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
       for (let h: object | undefined = this; h !== undefined; h = parentOf.get(h)) {
         if (h === out) {
           throw new JwtEncodeError(

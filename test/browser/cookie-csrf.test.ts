@@ -122,7 +122,11 @@ describe('cookie login with CSRF in chromium', () => {
     const other = origin.replace('127.0.0.1', 'localhost');
     await page.goto(`${other}/client`);
     const forged = await page.evaluate(async (target) => {
-      const response = await fetch(`${target}/protected/cookies`, { method: 'POST', credentials: 'include', mode: 'no-cors' });
+      const response = await fetch(`${target}/protected/cookies`, {
+        method: 'POST',
+        credentials: 'include',
+        mode: 'no-cors',
+      });
       return { type: response.type, readable: document.cookie.includes('csrf_access_token') };
     }, origin);
     expect(forged.readable).toBe(false);

@@ -99,18 +99,38 @@ describe('mistakes refused at start-up', () => {
     ['empty secret', { secretKey: '' }, 'secretKey must be set'],
     ['unknown algorithm', { secretKey: SECRET, algorithm: 'HS1024' }, "algorithm 'HS1024' is not supported"],
     ['alg none', { secretKey: SECRET, algorithm: 'none' }, "algorithm 'none' is not supported"],
-    ['no private key for ES256', { algorithm: 'ES256', publicKey: ecPublicPem }, 'privateKey must be set when using asymmetric algorithm "ES256"'],
+    [
+      'no private key for ES256',
+      { algorithm: 'ES256', publicKey: ecPublicPem },
+      'privateKey must be set when using asymmetric algorithm "ES256"',
+    ],
     ['a PEM public key as the HMAC secret', { secretKey: ecPublicPem }, 'secretKey'],
     ['an EC key for RS256', { algorithm: 'RS256', privateKey: ecPrivatePem }, 'privateKey'],
-    ['an unknown location', { secretKey: SECRET, tokenLocation: ['header'] }, "'header' is not a valid location in tokenLocation"],
+    [
+      'an unknown location',
+      { secretKey: SECRET, tokenLocation: ['header'] },
+      "'header' is not a valid location in tokenLocation",
+    ],
     ['an empty location list', { secretKey: SECRET, tokenLocation: [] }, 'tokenLocation must be one of'],
     ['an empty header name', { secretKey: SECRET, headerName: '' }, 'headerName cannot be empty'],
     ['a bad expiry', { secretKey: SECRET, accessTokenExpires: true }, 'accessTokenExpires must be a number of seconds'],
-    ['a bad expiry string', { secretKey: SECRET, refreshTokenExpires: 'soon' }, 'refreshTokenExpires must be a number of seconds'],
+    [
+      'a bad expiry string',
+      { secretKey: SECRET, refreshTokenExpires: 'soon' },
+      'refreshTokenExpires must be a number of seconds',
+    ],
     ['a negative leeway', { secretKey: SECRET, decodeLeeway: -1 }, 'decodeLeeway must be a number of seconds >= 0'],
-    ['a bad SameSite', { secretKey: SECRET, cookieSamesite: 'lax' }, "cookieSamesite must be 'Lax', 'Strict', 'None' or null"],
+    [
+      'a bad SameSite',
+      { secretKey: SECRET, cookieSamesite: 'lax' },
+      "cookieSamesite must be 'Lax', 'Strict', 'None' or null",
+    ],
     ['a bad decode algorithm', { secretKey: SECRET, decodeAlgorithms: ['none'] }, "decodeAlgorithms contains 'none'"],
-    ['HS256 allowed without a secret', { algorithm: 'ES256', privateKey: ecPrivatePem, decodeAlgorithms: ['HS256'] }, 'secretKey must be set'],
+    [
+      'HS256 allowed without a secret',
+      { algorithm: 'ES256', privateKey: ecPrivatePem, decodeAlgorithms: ['HS256'] },
+      'secretKey must be set',
+    ],
   ])('%s', (_name, options, message) => {
     expect(configError(() => new JwtManager(options as never))).toContain(message);
   });

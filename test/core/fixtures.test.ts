@@ -6,13 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { JwtManager, type JwtManagerOptions, isClientError } from '../../src/index.js';
 import { callRoute } from '../helpers/core-request.js';
-import {
-  type TokenCase,
-  identityOf,
-  optionsFromFlaskConfig,
-  seedLoaders,
-  tokenFixtures,
-} from '../helpers/fixtures.js';
+import { type TokenCase, identityOf, optionsFromFlaskConfig, seedLoaders, tokenFixtures } from '../helpers/fixtures.js';
 
 const ROUTES = {
   'jwt_required()': {},
@@ -50,7 +44,10 @@ describe('flask-jwt-extended 4.7.1 tokens', () => {
         expect(isClientError(error)).toBe(true);
         expect((error as Error).message).toBe(expected.message);
         const response = await jwt.errorResponse(error);
-        expect({ status: response.status, body: response.body }).toEqual({ status: expected.status, body: expected.body });
+        expect({ status: response.status, body: response.body }).toEqual({
+          status: expected.status,
+          body: expected.body,
+        });
         if (c.validity === 'expired') {
           expect(await jwt.decodeToken(c.token, { allowExpired: true })).toEqual(c.payload);
         }
@@ -90,12 +87,14 @@ describe('flask-jwt-extended 4.7.1 tokens', () => {
           const copy: Record<string, unknown> = { ...p };
           for (const claim of ['jti', 'csrf']) if (typeof copy[claim] === 'string') copy[claim] = 'uuid4';
           if (patchedNow === undefined) {
-            for (const claim of ['iat', 'nbf', 'exp', 'fresh']) if (typeof copy[claim] === 'number') copy[claim] = 'time';
+            for (const claim of ['iat', 'nbf', 'exp', 'fresh'])
+              if (typeof copy[claim] === 'number') copy[claim] = 'time';
           }
           return copy;
         };
         expect(stable(ours)).toEqual(stable(c.payload));
-        if (typeof ours.jti === 'string') expect(ours.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        if (typeof ours.jti === 'string')
+          expect(ours.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       });
     });
   }

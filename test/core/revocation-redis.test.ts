@@ -61,7 +61,10 @@ describe('Redis-backed revocation through the manager', () => {
           callRoute(instances[i % instances.length] as JwtManager, bearer(refreshToken), { refresh: true }),
         ),
       );
-      expect(results.filter((r) => r.status === 200), `round ${round}`).toHaveLength(1);
+      expect(
+        results.filter((r) => r.status === 200),
+        `round ${round}`,
+      ).toHaveLength(1);
       expect(results.every((r) => r.status === 200 || r.status === 401)).toBe(true);
     }
   });

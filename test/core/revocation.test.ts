@@ -28,12 +28,19 @@ describe('revocation on the default memory store', () => {
     const req = {};
     await jwt.verifyRequest(req, portOf(bearer(token)), jwt.compileRoute({ refresh: true }));
     await jwt.revokeToken(getJwt(req) as never);
-    expect(await callRoute(jwt, bearer(token), { refresh: true })).toEqual({ status: 401, body: { msg: 'Token has been revoked' } });
+    expect(await callRoute(jwt, bearer(token), { refresh: true })).toEqual({
+      status: 401,
+      body: { msg: 'Token has been revoked' },
+    });
   });
 
   it('logs a user out everywhere: earlier tokens refused, other users and new logins accepted', async () => {
     let now = Date.UTC(2030, 0, 1, 12, 0, 0, 500);
-    const jwt = new JwtManager({ secretKey: SECRET, clock: () => now, blocklist: createMemoryStore({ clock: () => now / 1000 }) });
+    const jwt = new JwtManager({
+      secretKey: SECRET,
+      clock: () => now,
+      blocklist: createMemoryStore({ clock: () => now / 1000 }),
+    });
     const old = await jwt.createAccessToken('alice');
     const oldRefresh = await jwt.createRefreshToken('alice');
     const bob = await jwt.createAccessToken('bob');
@@ -65,8 +72,7 @@ describe('revocation on the default memory store', () => {
 });
 
 describe('refresh-token rotation', () => {
-  const make = () =>
-    new JwtManager({ secretKey: SECRET, refreshTokenRotation: true, blocklist: createMemoryStore() });
+  const make = () => new JwtManager({ secretKey: SECRET, refreshTokenRotation: true, blocklist: createMemoryStore() });
 
   it('needs a store, said at start-up', () => {
     expect(() => new JwtManager({ secretKey: SECRET, refreshTokenRotation: true })).toThrow(JwtConfigError);

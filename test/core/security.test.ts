@@ -56,21 +56,34 @@ describe('refused tokens', () => {
     expect(error).toBeInstanceOf(InvalidAlgorithmError);
     expect(error.message).toBe('The specified alg value is not allowed');
     // ...and an app cannot be configured to make that attack possible (flask: a 500 on every request).
-    expect(() => new JwtManager({ algorithm: 'RS256', publicKey: publicPem, privateKey: privatePem, decodeAlgorithms: ['HS256'] })).toThrow(
-      JwtConfigError,
-    );
+    expect(
+      () =>
+        new JwtManager({
+          algorithm: 'RS256',
+          publicKey: publicPem,
+          privateKey: privatePem,
+          decodeAlgorithms: ['HS256'],
+        }),
+    ).toThrow(JwtConfigError);
     expect(() => new JwtManager({ secretKey: publicPem })).toThrow(JwtConfigError);
   });
 
   it('refuses an expired token with 401 Token has expired, and gives the callback its payload', async () => {
     let now = Date.UTC(2030, 0, 1);
-    const jwt = new JwtManager({ secretKey: SECRET, clock: () => now, expiredTokenLoader: (_h, p) => ({ status: 401, body: { who: p.sub } }) });
+    const jwt = new JwtManager({
+      secretKey: SECRET,
+      clock: () => now,
+      expiredTokenLoader: (_h, p) => ({ status: 401, body: { who: p.sub } }),
+    });
     const token = jwt.createAccessTokenSync('alice', { expiresDelta: 60 });
     now += 60_000;
     const error = await rejection(jwt.decodeToken(token));
     expect(error).toBeInstanceOf(ExpiredSignatureError);
     expect(error.message).toBe('Signature has expired');
-    expect(await callRoute(jwt, { headers: { Authorization: `Bearer ${token}` } })).toEqual({ status: 401, body: { who: 'alice' } });
+    expect(await callRoute(jwt, { headers: { Authorization: `Bearer ${token}` } })).toEqual({
+      status: 401,
+      body: { who: 'alice' },
+    });
     const plain = new JwtManager({ secretKey: SECRET, clock: () => now });
     expect(await callRoute(plain, { headers: { Authorization: `Bearer ${token}` } })).toEqual({
       status: 401,
@@ -99,7 +112,13 @@ describe('refused tokens', () => {
     const error = await rejection(hsApp.decodeToken(huge));
     expect(error).toBeInstanceOf(JwtDecodeError);
     expect(error.message).toBe('Token is too large');
-    expect(await callRoute(hsApp, { method: 'POST', headers: { 'content-type': 'application/json' }, json: { access_token: huge } }, { locations: 'json' })).toEqual({
+    expect(
+      await callRoute(
+        hsApp,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, json: { access_token: huge } },
+        { locations: 'json' },
+      ),
+    ).toEqual({
       status: 422,
       body: { msg: 'Token is too large' },
     });

@@ -29,7 +29,10 @@ export interface TokenCase {
   rawPayload: string;
   expect: {
     decode_token: { ok: true } | { ok: false; exception: string; message: string; status: number; body: unknown };
-    endpoints: Record<'jwt_required()' | 'jwt_required(fresh=True)' | 'jwt_required(refresh=True)', { status: number; body: unknown }>;
+    endpoints: Record<
+      'jwt_required()' | 'jwt_required(fresh=True)' | 'jwt_required(refresh=True)',
+      { status: number; body: unknown }
+    >;
   };
 }
 

@@ -60,10 +60,19 @@ describe('PyJWT decodes tokens made by jwt-extended', () => {
         userIdentityLoader: (user: { username: string }) => user.username,
         additionalClaimsLoader: (user: { roles: string[] }) => ({ roles: user.roles, name: 'Zoë ✓ 😀' }),
       } as never);
-      const token = await jwt.createAccessToken({ username: 'test', roles: ['foo', 'bar'] }, { fresh: true, additionalHeaders: { kid: 'k1' } });
+      const token = await jwt.createAccessToken(
+        { username: 'test', roles: ['foo', 'bar'] },
+        { fresh: true, additionalHeaders: { kid: 'k1' } },
+      );
       const decoded = pyjwtDecode(token, verifyKey, alg);
       expect(decoded.payload).toEqual(await jwt.decodeToken(token));
-      expect(decoded.payload).toMatchObject({ sub: 'test', roles: ['foo', 'bar'], name: 'Zoë ✓ 😀', fresh: true, type: 'access' });
+      expect(decoded.payload).toMatchObject({
+        sub: 'test',
+        roles: ['foo', 'bar'],
+        name: 'Zoë ✓ 😀',
+        fresh: true,
+        type: 'access',
+      });
       expect(decoded.header).toEqual({ alg, kid: 'k1', typ: 'JWT' });
     });
   }

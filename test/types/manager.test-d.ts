@@ -20,7 +20,8 @@ const jwt = new JwtManager({
   secretKey: 'type-tests-secret-0123456789abcdef0123456789abcdef',
   userIdentityLoader: (user: UserObject) => user.username,
   additionalClaimsLoader: (user: UserObject) => ({ roles: user.roles }),
-  userLookupLoader: async (_header, payload): Promise<DbUser | null> => (payload.sub ? { id: 1, email: 'a@b.c' } : null),
+  userLookupLoader: async (_header, payload): Promise<DbUser | null> =>
+    payload.sub ? { id: 1, email: 'a@b.c' } : null,
 });
 const req = {};
 
