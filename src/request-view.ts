@@ -26,22 +26,43 @@ export interface RequestView {
  * ```
  */
 export function createRequestView(port: RequestPort): RequestView {
-  let cookies: Map<string, string> | undefined;
-  let query: URLSearchParams | undefined;
-  return {
-    method: port.method.toUpperCase(),
-    header: (name) => port.header(name),
-    cookie(name) {
-      cookies ??= parseCookieHeader(port.header('cookie'));
-      return cookies.get(name);
-    },
-    query(name) {
-      query ??= parseQuery(port.url);
-      return query.get(name) ?? undefined;
-    },
-    jsonBody: () => port.jsonBody?.(),
-    formField: (name) => port.formField?.(name),
-  };
+  return new PortView(port);
+}
+
+/** A class rather than closures: one small object per request on the hot path. */
+class PortView implements RequestView {
+  readonly method: string;
+  readonly #port: RequestPort;
+  #cookies: Map<string, string> | undefined;
+  #query: URLSearchParams | undefined;
+
+  constructor(port: RequestPort) {
+    this.#port = port;
+    const method = port.method;
+    this.method = method === 'GET' || method === 'POST' ? method : method.toUpperCase();
+  }
+
+  header(name: string): string | undefined {
+    return this.#port.header(name);
+  }
+
+  cookie(name: string): string | undefined {
+    this.#cookies ??= parseCookieHeader(this.#port.header('cookie'));
+    return this.#cookies.get(name);
+  }
+
+  query(name: string): string | undefined {
+    this.#query ??= parseQuery(this.#port.url);
+    return this.#query.get(name) ?? undefined;
+  }
+
+  jsonBody(): unknown {
+    return this.#port.jsonBody?.();
+  }
+
+  formField(name: string): string | undefined {
+    return this.#port.formField?.(name);
+  }
 }
 
 /**
