@@ -9,7 +9,6 @@
  * ```
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type Express, type RequestHandler } from 'express';
 import {
   getJwt,
@@ -21,7 +20,15 @@ import {
   setRefreshCookies,
   unsetJwtCookies,
 } from '../../src/adapters/express.js';
-import { BAD_CREDENTIALS, type Seed, type SeedServer, authenticate, createSeed, findUser } from './shared.js';
+import {
+  BAD_CREDENTIALS,
+  type Seed,
+  type SeedServer,
+  authenticate,
+  createSeed,
+  findUser,
+  listenSeed,
+} from './shared.js';
 
 /**
  * The seed app's routes on a new Express app.
@@ -32,7 +39,7 @@ import { BAD_CREDENTIALS, type Seed, type SeedServer, authenticate, createSeed, 
  * ```
  */
 export function createSeedApp(seed: Seed = createSeed()): Express {
-  const { jwt, revokedJtis } = seed;
+  const { jwt } = seed;
   const app = express();
   app.use(express.json());
 
@@ -42,11 +49,6 @@ export function createSeedApp(seed: Seed = createSeed()): Express {
   };
   const whoAmI: RequestHandler = (req, res) => {
     res.json({ current_identity: getJwtIdentity(req), current_roles: getJwtClaims(req) });
-  };
-  const revokeCurrentToken = (req: express.Request): string => {
-    const { jti, type } = getJwt(req);
-    if (typeof jti === 'string') revokedJtis.add(jti);
-    return type === 'refresh' ? 'Refresh token revoked' : 'Access token revoked';
   };
 
   app.post('/login', async (req, res) => {
@@ -68,8 +70,8 @@ export function createSeedApp(seed: Seed = createSeed()): Express {
   });
 
   // Either token may be revoked: send the access token, then the refresh token.
-  app.post('/logout', jwtRequired(jwt, { verifyType: false }), (req, res) => {
-    res.json({ msg: revokeCurrentToken(req) });
+  app.post('/logout', jwtRequired(jwt, { verifyType: false }), async (req, res) => {
+    res.json(await seed.logout(getJwt(req)));
   });
 
   app.get('/fresh-only', jwtRequired(jwt, { fresh: true }), (req, res) => {
@@ -88,8 +90,8 @@ export function createSeedApp(seed: Seed = createSeed()): Express {
 
   app.post('/protected/cookies', jwtRequired(jwt, { locations: 'cookies' }), whoAmI);
 
-  app.post('/logout/cookies', jwtRequired(jwt, { locations: 'cookies' }), (req, res) => {
-    revokeCurrentToken(req);
+  app.post('/logout/cookies', jwtRequired(jwt, { locations: 'cookies' }), async (req, res) => {
+    await seed.logout(getJwt(req));
     unsetJwtCookies(jwt, res);
     res.json({ logout: true });
   });
@@ -108,18 +110,7 @@ export function createSeedApp(seed: Seed = createSeed()): Express {
  * ```
  */
 export async function startSeedServer(port: number, host = '127.0.0.1'): Promise<SeedServer> {
-  const server = createServer(createSeedApp());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const seed = createSeed();
+  const server = createServer(createSeedApp(seed));
+  return listenSeed(server, seed, port, host);
 }

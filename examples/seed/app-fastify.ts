@@ -30,7 +30,7 @@ import { BAD_CREDENTIALS, type Seed, type SeedServer, authenticate, createSeed, 
  * ```
  */
 export async function createSeedApp(seed: Seed = createSeed()): Promise<FastifyInstance> {
-  const { jwt, revokedJtis } = seed;
+  const { jwt } = seed;
   const app = Fastify();
   // request.jwt, and reply.setAccessCookies() & co. bound to this manager, on every route.
   await app.register(jwtExtended, { manager: jwt });
@@ -45,11 +45,6 @@ export async function createSeedApp(seed: Seed = createSeed()): Promise<FastifyI
     current_identity: getJwtIdentity(request),
     current_roles: getJwtClaims(request),
   });
-  const revokeCurrentToken = (request: FastifyRequest): string => {
-    const { jti, type } = getJwt(request);
-    if (typeof jti === 'string') revokedJtis.add(jti);
-    return type === 'refresh' ? 'Refresh token revoked' : 'Access token revoked';
-  };
 
   app.post('/login', async (request, reply) => {
     const user = credentials(request.body);
@@ -70,9 +65,9 @@ export async function createSeedApp(seed: Seed = createSeed()): Promise<FastifyI
   });
 
   // Either token may be revoked: send the access token, then the refresh token.
-  app.post('/logout', { onRequest: jwtRequired(jwt, { verifyType: false }) }, async (request) => ({
-    msg: revokeCurrentToken(request),
-  }));
+  app.post('/logout', { onRequest: jwtRequired(jwt, { verifyType: false }) }, async (request) =>
+    seed.logout(getJwt(request)),
+  );
 
   app.get('/fresh-only', { onRequest: jwtRequired(jwt, { fresh: true }) }, async (request) => ({
     current_identity: getJwtIdentity(request),
@@ -92,7 +87,7 @@ export async function createSeedApp(seed: Seed = createSeed()): Promise<FastifyI
   app.post('/protected/cookies', { onRequest: jwtRequired(jwt, { locations: 'cookies' }) }, whoAmI);
 
   app.post('/logout/cookies', { onRequest: jwtRequired(jwt, { locations: 'cookies' }) }, async (request, reply) => {
-    revokeCurrentToken(request);
+    await seed.logout(getJwt(request));
     reply.unsetJwtCookies();
     return { logout: true };
   });
@@ -110,7 +105,9 @@ export async function createSeedApp(seed: Seed = createSeed()): Promise<FastifyI
  * ```
  */
 export async function startSeedServer(port: number, host = '127.0.0.1'): Promise<SeedServer> {
-  const app = await createSeedApp();
+  const seed = createSeed();
+  const app = await createSeedApp(seed);
+  app.addHook('onClose', () => seed.close());
   await app.listen({ port, host });
   const address = app.server.address();
   const actualPort = address !== null && typeof address === 'object' ? address.port : port;

@@ -10,7 +10,6 @@
  * ```
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -26,7 +25,15 @@ import {
   unsetJwtCookies,
 } from '../../src/adapters/hono.js';
 import { isJsonContentType } from '../../src/index.js';
-import { BAD_CREDENTIALS, type Seed, type SeedServer, authenticate, createSeed, findUser } from './shared.js';
+import {
+  BAD_CREDENTIALS,
+  type Seed,
+  type SeedServer,
+  authenticate,
+  createSeed,
+  findUser,
+  listenSeed,
+} from './shared.js';
 
 /** The seed app's environment: `c.get('jwt')` holds the verified token on protected routes. */
 type SeedEnv = { Variables: JwtVariables };
@@ -41,7 +48,7 @@ type SeedEnv = { Variables: JwtVariables };
  * ```
  */
 export function createSeedApp(seed: Seed = createSeed()): Hono<SeedEnv> {
-  const { jwt, revokedJtis } = seed;
+  const { jwt } = seed;
   const app = new Hono<SeedEnv>();
 
   const credentials = async (c: Context<SeedEnv>) => {
@@ -50,11 +57,6 @@ export function createSeedApp(seed: Seed = createSeed()): Hono<SeedEnv> {
   };
   const whoAmI = (c: Context<SeedEnv>) =>
     c.json({ current_identity: getJwtIdentity(c), current_roles: getJwtClaims(c) });
-  const revokeCurrentToken = (c: Context<SeedEnv>): string => {
-    const { jti, type } = getJwt(c);
-    if (typeof jti === 'string') revokedJtis.add(jti);
-    return type === 'refresh' ? 'Refresh token revoked' : 'Access token revoked';
-  };
 
   app.post('/login', async (c) => {
     const user = await credentials(c);
@@ -75,7 +77,7 @@ export function createSeedApp(seed: Seed = createSeed()): Hono<SeedEnv> {
   });
 
   // Either token may be revoked: send the access token, then the refresh token.
-  app.post('/logout', jwtRequired(jwt, { verifyType: false }), (c) => c.json({ msg: revokeCurrentToken(c) }));
+  app.post('/logout', jwtRequired(jwt, { verifyType: false }), async (c) => c.json(await seed.logout(getJwt(c))));
 
   app.get('/fresh-only', jwtRequired(jwt, { fresh: true }), (c) =>
     c.json({ current_identity: getJwtIdentity(c), fresh: true }),
@@ -93,8 +95,8 @@ export function createSeedApp(seed: Seed = createSeed()): Hono<SeedEnv> {
 
   app.post('/protected/cookies', jwtRequired(jwt, { locations: 'cookies' }), whoAmI);
 
-  app.post('/logout/cookies', jwtRequired(jwt, { locations: 'cookies' }), (c) => {
-    revokeCurrentToken(c);
+  app.post('/logout/cookies', jwtRequired(jwt, { locations: 'cookies' }), async (c) => {
+    await seed.logout(getJwt(c));
     unsetJwtCookies(jwt, c);
     return c.json({ logout: true });
   });
@@ -124,19 +126,8 @@ async function jsonBody(c: Context): Promise<unknown> {
  * ```
  */
 export async function startSeedServer(port: number, host = '127.0.0.1'): Promise<SeedServer> {
-  const app = createSeedApp();
+  const seed = createSeed();
+  const app = createSeedApp(seed);
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return listenSeed(server, seed, port, host);
 }

@@ -10,7 +10,6 @@
  * ```
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { bodyParser } from '@koa/bodyparser';
 import Koa, { type Context, type Middleware } from 'koa';
 import {
@@ -23,7 +22,15 @@ import {
   setRefreshCookies,
   unsetJwtCookies,
 } from '../../src/adapters/koa.js';
-import { BAD_CREDENTIALS, type Seed, type SeedServer, authenticate, createSeed, findUser } from './shared.js';
+import {
+  BAD_CREDENTIALS,
+  type Seed,
+  type SeedServer,
+  authenticate,
+  createSeed,
+  findUser,
+  listenSeed,
+} from './shared.js';
 
 /**
  * The seed app's routes on a new Koa app.
@@ -34,7 +41,7 @@ import { BAD_CREDENTIALS, type Seed, type SeedServer, authenticate, createSeed, 
  * ```
  */
 export function createSeedApp(seed: Seed = createSeed()): Koa {
-  const { jwt, revokedJtis } = seed;
+  const { jwt } = seed;
   const app = new Koa();
   // Answers jwt-extended errors thrown further down (e.g. by jwt.decodeToken) as flask would.
   app.use(jwtErrorHandler(jwt));
@@ -48,11 +55,6 @@ export function createSeedApp(seed: Seed = createSeed()): Koa {
   };
   const whoAmI: Middleware = (ctx) => {
     ctx.body = { current_identity: getJwtIdentity(ctx), current_roles: getJwtClaims(ctx) };
-  };
-  const revokeCurrentToken = (ctx: Context): string => {
-    const { jti, type } = getJwt(ctx);
-    if (typeof jti === 'string') revokedJtis.add(jti);
-    return type === 'refresh' ? 'Refresh token revoked' : 'Access token revoked';
   };
   const { route, routes } = router();
 
@@ -75,8 +77,8 @@ export function createSeedApp(seed: Seed = createSeed()): Koa {
   });
 
   // Either token may be revoked: send the access token, then the refresh token.
-  route('POST', '/logout', jwtRequired(jwt, { verifyType: false }), (ctx) => {
-    ctx.body = { msg: revokeCurrentToken(ctx) };
+  route('POST', '/logout', jwtRequired(jwt, { verifyType: false }), async (ctx) => {
+    ctx.body = await seed.logout(getJwt(ctx));
   });
 
   route('GET', '/fresh-only', jwtRequired(jwt, { fresh: true }), (ctx) => {
@@ -95,8 +97,8 @@ export function createSeedApp(seed: Seed = createSeed()): Koa {
 
   route('POST', '/protected/cookies', jwtRequired(jwt, { locations: 'cookies' }), whoAmI);
 
-  route('POST', '/logout/cookies', jwtRequired(jwt, { locations: 'cookies' }), (ctx) => {
-    revokeCurrentToken(ctx);
+  route('POST', '/logout/cookies', jwtRequired(jwt, { locations: 'cookies' }), async (ctx) => {
+    await seed.logout(getJwt(ctx));
     unsetJwtCookies(jwt, ctx);
     ctx.body = { logout: true };
   });
@@ -141,18 +143,7 @@ function router(): { route(method: string, path: string, ...chain: Middleware[])
  * ```
  */
 export async function startSeedServer(port: number, host = '127.0.0.1'): Promise<SeedServer> {
-  const server = createServer(createSeedApp().callback());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const seed = createSeed();
+  const server = createServer(createSeedApp(seed).callback());
+  return listenSeed(server, seed, port, host);
 }

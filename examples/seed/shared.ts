@@ -3,7 +3,12 @@
  * object, the example's user database, and the manager with the seed's two loaders. Every
  * framework's `app-<framework>.ts` builds its routes on this.
  */
-import { JwtManager } from '../../src/index.js';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { JwtManager, type JwtPayload } from '../../src/index.js';
+import { createMemoryStore } from '../../src/stores/memory.js';
+import { createRedisStore } from '../../src/stores/redis.js';
 
 /**
  * A user as a database would return it: the token's identity is its `username`, and its `roles`
@@ -65,13 +70,17 @@ export type SeedManager = JwtManager<UserObject, string, { roles: string[] }>;
 /** Everything a framework's seed app needs. */
 export interface Seed {
   readonly jwt: SeedManager;
-  /** Revoked `jti`s. In memory for now: they are lost on restart and not shared between processes. */
-  readonly revokedJtis: Set<string>;
+  /** Where revocations live: this process's memory, or Redis when `REDIS_URL` is set (shared by every instance). */
+  readonly store: 'memory' | 'redis';
+  /** Revokes the verified token of a `/logout` request and answers its message. */
+  logout(payload: JwtPayload | Record<string, never>): Promise<{ msg: string }>;
+  /** Releases the Redis connection, if any. */
+  close(): Promise<void>;
 }
 
 /** Where the seed reads its configuration and reports. */
 export interface SeedOptions {
-  /** Default `process.env`; `JWT_SECRET_KEY` is read from it. */
+  /** Default `process.env`; `JWT_SECRET_KEY` and `REDIS_URL` are read from it. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Default `console.warn`. */
   readonly warn?: (message: string) => void;
@@ -79,11 +88,12 @@ export interface SeedOptions {
 
 /**
  * Builds the seed's manager: the secret from `JWT_SECRET_KEY` (with a loud development default),
- * the identity and claims loaders of the seed page, and the blocklist behind `/logout`.
+ * the identity and claims loaders of the seed page, and the revocation store behind `/logout`
+ * (Redis when `REDIS_URL` is set, so a logout on one instance is refused on every other).
  *
  * @example
  * ```ts
- * const { jwt, revokedJtis } = createSeed()
+ * const { jwt, logout } = createSeed()
  * ```
  */
 export function createSeed(options: SeedOptions = {}): Seed {
@@ -94,13 +104,27 @@ export function createSeed(options: SeedOptions = {}): Seed {
     warn('WARNING: JWT_SECRET_KEY is not set; using a development secret. Anyone can forge tokens for this server.');
     secretKey = DEVELOPMENT_SECRET;
   }
-  const jwt: SeedManager = new JwtManager({ secretKey });
+  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 }) : null;
+  // ioredis reports connection trouble as 'error' events; the store itself answers 503 meanwhile.
+  redis?.on('error', (error: Error) => warn(`Redis: ${error.message}`));
+  const jwt: SeedManager = new JwtManager({
+    secretKey,
+    blocklist: redis ? createRedisStore(redis) : createMemoryStore(),
+  });
   // The seed page's two loaders: any object goes into createAccessToken, the loaders take it apart.
   jwt.userIdentityLoader((user) => user.username);
   jwt.additionalClaimsLoader((user) => ({ roles: [...user.roles] }));
-  const revokedJtis = new Set<string>();
-  jwt.tokenInBlocklistLoader((_header, payload) => payload.jti !== null && revokedJtis.has(payload.jti));
-  return { jwt, revokedJtis };
+  return {
+    jwt,
+    store: redis ? 'redis' : 'memory',
+    async logout(payload) {
+      await jwt.revokeToken(payload as JwtPayload);
+      return { msg: payload.type === 'refresh' ? 'Refresh token revoked' : 'Access token revoked' };
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
 }
 
 /** A running seed server. */
@@ -108,6 +132,34 @@ export interface SeedServer {
   /** e.g. `http://127.0.0.1:5000` */
   readonly url: string;
   close(): Promise<void>;
+}
+
+/**
+ * Starts a Node HTTP server for a seed app and returns its URL and a `close` that also releases
+ * the seed's Redis connection.
+ *
+ * @example
+ * ```ts
+ * const seed = createSeed()
+ * return listenSeed(createServer(createSeedApp(seed)), seed, 5000, '127.0.0.1')
+ * ```
+ */
+export async function listenSeed(server: Server, seed: Seed, port: number, host: string): Promise<SeedServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}`,
+    async close() {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      await seed.close();
+    },
+  };
 }
 
 /** What every `app-<framework>.ts` exports for `examples/server.ts`. */
