@@ -1,0 +1,294 @@
+/**
+ * HTTP benchmark: one protected GET per framework, bare / usual JWT middleware / jwt-extended.
+ * Servers run in their own processes (pinned to CPU 0 when taskset is there), the load generator
+ * in another (CPU 1). The three servers of one framework are started together and measured
+ * round-robin, so a slow drift of the machine hits each variant alike. Only 127.0.0.1.
+ */
+import * as path from 'node:path';
+import * as os from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { hasCommand } from '../lib/machine.js';
+import { firstLine } from '../lib/optional.js';
+import { repoRoot } from '../lib/options.js';
+import type { BenchOptions, LoadGenerator } from '../lib/options.js';
+import { round as roundTo, spread } from '../lib/stats.js';
+import type { Spread } from '../lib/stats.js';
+import { accessClaims, header, makeKeys } from '../micro/fixtures.js';
+import { floorSigner } from '../micro/floor.js';
+import { killAll, start, stop } from './children.js';
+import { load } from './loadgen.js';
+import type { LoadResult } from './loadgen.js';
+
+export const frameworks = ['express', 'fastify', 'hono', 'koa'] as const;
+export type Framework = (typeof frameworks)[number];
+export const variants = ['bare', 'usual', 'jwt-extended'] as const;
+export type Variant = (typeof variants)[number];
+
+const usualLabel: Record<Framework, string> = {
+  express: 'express-jwt',
+  fastify: '@fastify/jwt',
+  hono: 'hono/jwt',
+  koa: 'koa-jwt',
+};
+
+const frameworkLabel: Record<Framework, string> = {
+  express: 'Express 5',
+  fastify: 'Fastify 5',
+  hono: 'Hono 4 (@hono/node-server)',
+  koa: 'Koa 3',
+};
+
+export interface HttpRow {
+  id: string;
+  framework: Framework;
+  variant: Variant;
+  label: string;
+  status: 'ok' | 'n/a' | 'error';
+  reason: string | null;
+  rps: Spread | null;
+  p99Ms: Spread | null;
+  /** 1e6 / median requests per second. */
+  usPerRequest: number | null;
+  /** usPerRequest - the bare row's usPerRequest (same framework, same run). */
+  addedUs: number | null;
+  /** median rps / bare median rps. */
+  rpsRatio: number | null;
+  rounds: { rps: number; p99Ms: number; requests: number; socketErrors: number }[];
+}
+
+/** Socket errors above this share of a round's requests make the round (and the row) fail. */
+const maxSocketErrorShare = 0.01;
+
+export interface HttpResult {
+  loadGenerator: LoadGenerator;
+  pinned: boolean;
+  settings: BenchOptions['http'];
+  token: { bytes: number };
+  rows: HttpRow[];
+}
+
+interface Server {
+  variant: Variant;
+  child: ChildProcess | undefined;
+  port: number | undefined;
+  row: HttpRow;
+}
+
+function newRow(framework: Framework, variant: Variant): HttpRow {
+  return {
+    id: `${framework}.${variant}`,
+    framework,
+    variant,
+    label: variant === 'bare' ? 'bare' : variant === 'usual' ? usualLabel[framework] : 'jwt-extended',
+    status: 'ok',
+    reason: null,
+    rps: null,
+    p99Ms: null,
+    usPerRequest: null,
+    addedUs: null,
+    rpsRatio: null,
+    rounds: [],
+  };
+}
+
+/** Starts one server and waits for its ready (or unavailable) line. */
+function startServer(framework: Framework, variant: Variant, secret: string, pin: readonly string[]): Promise<Server> {
+  const row = newRow(framework, variant);
+  const file = path.join(repoRoot, 'bench', 'http', 'servers', `${framework}.ts`);
+  const nodeArgs = ['--import', 'tsx', file];
+  const [cmd, args] =
+    pin.length > 0 ? [pin[0]!, [...pin.slice(1), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  const child = start(cmd, args, {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, BENCH_VARIANT: variant, BENCH_SECRET: secret, NODE_ENV: 'production' },
+  });
+  return new Promise((resolve) => {
+    let out = '';
+    let err = '';
+    let settled = false;
+    const finish = (server: Server) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(server);
+    };
+    const fail = (reason: string) => {
+      row.status = 'error';
+      row.reason = reason;
+      void stop(child);
+      finish({ variant, child: undefined, port: undefined, row });
+    };
+    const timer = setTimeout(() => fail(`did not start within 30 s: ${firstLine(err.trim())}`), 30_000);
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0 || settled) return;
+      try {
+        const msg = JSON.parse(out.slice(0, nl)) as { event: string; port?: number; reason?: string };
+        if (msg.event === 'ready' && typeof msg.port === 'number') {
+          finish({ variant, child, port: msg.port, row });
+        } else {
+          row.status = 'n/a';
+          row.reason = msg.reason ?? 'unavailable';
+          finish({ variant, child: undefined, port: undefined, row });
+        }
+      } catch {
+        fail(`unexpected output: ${firstLine(out)}`);
+      }
+    });
+    child.once('error', (e) => fail(e.message));
+    child.once('exit', (code) => {
+      if (!settled) fail(`exited with ${code} before it was ready: ${firstLine(err.trim() || out.trim())}`);
+    });
+  });
+}
+
+/** The route must really be protected: 200 with the token, 401 without it (not for bare). */
+async function sanityCheck(server: Server, token: string): Promise<void> {
+  const url = `http://127.0.0.1:${server.port}/p`;
+  const good = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await good.json()) as { ok?: unknown; sub?: unknown };
+  if (good.status !== 200 || body.ok !== true) throw new Error(`GET /p with a token gave ${good.status}`);
+  if (server.variant !== 'bare') {
+    if (body.sub !== 'test') throw new Error('the handler did not see the identity');
+    const bad = await fetch(url);
+    await bad.arrayBuffer();
+    if (bad.status !== 401) throw new Error(`GET /p without a token gave ${bad.status}, not 401`);
+  }
+}
+
+function summarize(rows: HttpRow[]): void {
+  const bare = rows.find((r) => r.variant === 'bare');
+  for (const row of rows) {
+    if (row.status !== 'ok' || row.rounds.length === 0) continue;
+    const rps = spread(row.rounds.map((r) => r.rps));
+    const p99 = spread(row.rounds.map((r) => r.p99Ms));
+    const r3 = (s: Spread): Spread => ({
+      median: roundTo(s.median),
+      min: roundTo(s.min),
+      max: roundTo(s.max),
+      q1: roundTo(s.q1),
+      q3: roundTo(s.q3),
+      rangePct: roundTo(s.rangePct, 3),
+    });
+    row.rps = r3(rps);
+    row.p99Ms = r3(p99);
+    row.usPerRequest = roundTo(1e6 / rps.median);
+  }
+  const bareUs = bare?.status === 'ok' && bare.rps !== null ? 1e6 / bare.rps.median : null;
+  for (const row of rows) {
+    if (row.rps === null || bareUs === null || bare?.rps == null) continue;
+    row.addedUs = roundTo(1e6 / row.rps.median - bareUs, 3);
+    row.rpsRatio = roundTo(row.rps.median / bare.rps.median);
+  }
+}
+
+async function runFramework(
+  framework: Framework,
+  ctx: {
+    secret: string;
+    token: string;
+    options: BenchOptions;
+    loadgen: LoadGenerator;
+    serverPin: string[];
+    loadPin: string[];
+    log: (s: string) => void;
+  },
+): Promise<HttpRow[]> {
+  const { options, log } = ctx;
+  const servers = await Promise.all(variants.map((v) => startServer(framework, v, ctx.secret, ctx.serverPin)));
+  try {
+    const live: Server[] = [];
+    for (const s of servers) {
+      if (s.port === undefined) continue;
+      try {
+        await sanityCheck(s, ctx.token);
+        live.push(s);
+      } catch (error) {
+        s.row.status = 'error';
+        s.row.reason = firstLine((error as Error).message);
+      }
+    }
+    const spec = (s: Server, durationS: number) => ({
+      url: `http://127.0.0.1:${s.port}/p`,
+      token: ctx.token,
+      connections: options.http.connections,
+      durationS,
+      pin: ctx.loadPin,
+    });
+    if (options.http.warmupS > 0) {
+      for (const s of live) await load(ctx.loadgen, spec(s, options.http.warmupS)).catch(() => undefined);
+    }
+    for (let r = 0; r < options.http.rounds; r++) {
+      for (let i = 0; i < live.length; i++) {
+        const s = live[(i + r) % live.length]!;
+        if (s.row.status !== 'ok') continue;
+        let result: LoadResult;
+        try {
+          result = await load(ctx.loadgen, spec(s, options.http.durationS));
+        } catch (error) {
+          s.row.status = 'error';
+          s.row.reason = firstLine((error as Error).message);
+          continue;
+        }
+        if (result.non2xx > 0) {
+          s.row.status = 'error';
+          s.row.reason = `${result.non2xx} of ${result.requests} answers were not 2xx`;
+          continue;
+        }
+        if (result.socketErrors > result.requests * maxSocketErrorShare) {
+          s.row.status = 'error';
+          s.row.reason = `${result.socketErrors} socket errors/timeouts in ${result.requests} requests`;
+          continue;
+        }
+        s.row.rounds.push({
+          rps: roundTo(result.rps),
+          p99Ms: roundTo(result.p99Ms),
+          requests: result.requests,
+          socketErrors: result.socketErrors,
+        });
+      }
+      log('.');
+    }
+  } finally {
+    await Promise.all(servers.map((s) => (s.child ? stop(s.child) : undefined)));
+  }
+  const rows = servers.map((s) => s.row);
+  summarize(rows);
+  return rows;
+}
+
+export async function runHttp(options: BenchOptions, log: (s: string) => void): Promise<HttpResult> {
+  const loadgen: LoadGenerator = options.loadgen ?? (hasCommand('wrk', ['-v']) ? 'wrk' : 'autocannon');
+  const pinned = os.cpus().length >= 2 && hasCommand('taskset', ['-V']);
+  const keys = makeKeys('HS256');
+  // Long enough for the whole run; otherwise the exact flask layout of the micro token.
+  const token = floorSigner(keys)(header('HS256'), accessClaims(Math.floor(Date.now() / 1000), 24 * 3600));
+  const ctx = {
+    secret: keys.signingString,
+    token,
+    options,
+    loadgen,
+    serverPin: pinned ? ['taskset', '-c', '0'] : [],
+    loadPin: pinned ? ['taskset', '-c', '1'] : [],
+    log,
+  };
+  // A framework named in --filter narrows the frameworks; other words (e.g. HS256) do not apply here.
+  const named = frameworks.filter((f) => options.filter.some((x) => x.includes(f)));
+  const selected = named.length > 0 ? named : frameworks;
+  const rows: HttpRow[] = [];
+  try {
+    for (const fw of selected) {
+      log(`  ${frameworkLabel[fw]} `);
+      rows.push(...(await runFramework(fw, ctx)));
+      log('\n');
+    }
+  } finally {
+    killAll();
+  }
+  return { loadGenerator: loadgen, pinned, settings: options.http, token: { bytes: token.length }, rows };
+}
+
+export { frameworkLabel };

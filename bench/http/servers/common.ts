@@ -1,0 +1,80 @@
+/**
+ * Shared plumbing of the benchmark servers. Each server is its own process, started by
+ * bench/http/run.ts with BENCH_VARIANT and BENCH_SECRET in its environment. It prints one JSON
+ * line on stdout, `{"event":"ready","port":N}` or `{"event":"unavailable","reason":...}`, and
+ * exits as soon as its stdin closes, so it cannot outlive the harness even if the harness is
+ * killed with SIGKILL.
+ */
+import type { AddressInfo } from 'node:net';
+import { importOptional } from '../../lib/optional.js';
+
+export type Variant = 'bare' | 'jwt-extended' | 'usual';
+
+export const variant = process.env.BENCH_VARIANT as Variant;
+if (!['bare', 'jwt-extended', 'usual'].includes(variant))
+  throw new Error(`BENCH_VARIANT must be bare, jwt-extended or usual`);
+
+const secretValue = process.env.BENCH_SECRET;
+if (secretValue === undefined || secretValue.length < 32) throw new Error('BENCH_SECRET is missing');
+export const secret: string = secretValue;
+
+export const host = '127.0.0.1';
+
+function announce(message: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+export function ready(address: AddressInfo | string | null): void {
+  if (address === null || typeof address === 'string') throw new Error('server is not on a TCP port');
+  announce({ event: 'ready', port: address.port });
+}
+
+export function unavailable(reason: string): never {
+  announce({ event: 'unavailable', reason });
+  process.exit(0);
+}
+
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('close', () => process.exit(0));
+process.stdin.resume();
+process.on('SIGTERM', () => process.exit(0));
+
+export interface Manager {
+  decodeTokenSync(token: string): Record<string, unknown>;
+}
+
+// Specifiers are variables so the type checker does not need the modules to exist yet.
+const indexSpecifier: string = '../../../src/index.js';
+
+/**
+ * Loads jwt-extended's manager and one adapter; a missing module ends the process with an
+ * `unavailable` line, which the harness prints as `n/a (not built yet)`.
+ */
+export async function loadJwtExtended<A>(
+  adapter: 'express' | 'fastify' | 'hono' | 'koa',
+): Promise<{ jwt: Manager; adapter: A; core: Record<string, unknown> }> {
+  const core = await importOptional<{ JwtManager?: new (o: Record<string, unknown>) => Manager }>(
+    new URL(indexSpecifier, import.meta.url),
+  );
+  if (!core.ok) unavailable(core.reason);
+  const Ctor = core.value.JwtManager;
+  if (typeof Ctor !== 'function') unavailable('not built yet (no JwtManager export)');
+  const adapterSpecifier: string = `../../../src/adapters/${adapter}.js`;
+  const mod = await importOptional<A>(new URL(adapterSpecifier, import.meta.url));
+  if (!mod.ok) unavailable(mod.reason);
+  return {
+    jwt: new Ctor({ secretKey: secret, algorithm: 'HS256' }),
+    adapter: mod.value,
+    core: core.value as Record<string, unknown>,
+  };
+}
+
+/** jwt-extended's state in the framework's slot (`req.jwt`, `c.get('jwt')`, `ctx.state.jwt`). */
+export function identityOf(state: unknown): unknown {
+  return state !== null && typeof state === 'object' ? (state as { identity?: unknown }).identity : undefined;
+}
+
+/** The identity a protected handler echoes back, from the payload the usual middleware left. */
+export function subOf(payload: unknown): unknown {
+  return payload !== null && typeof payload === 'object' ? (payload as { sub?: unknown }).sub : undefined;
+}

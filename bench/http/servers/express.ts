@@ -1,0 +1,30 @@
+/** Express 5: bare, express-jwt, jwt-extended. See common.ts for the protocol. */
+import express from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { expressjwt } from 'express-jwt';
+import { host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
+
+const app = express();
+
+if (variant === 'bare') {
+  app.get('/p', (_req, res) => {
+    res.json({ ok: true });
+  });
+} else if (variant === 'usual') {
+  app.get('/p', expressjwt({ secret, algorithms: ['HS256'] }), (req, res) => {
+    res.json({ ok: true, sub: subOf((req as unknown as { auth?: unknown }).auth) });
+  });
+} else {
+  const { jwt, adapter } = await loadJwtExtended<{ jwtRequired?: (m: unknown) => RequestHandler }>('express');
+  if (typeof adapter.jwtRequired !== 'function') unavailable('not built yet (no jwtRequired export)');
+  app.get('/p', adapter.jwtRequired(jwt), (req, res) => {
+    res.json({ ok: true, sub: identityOf((req as unknown as { jwt?: unknown }).jwt) });
+  });
+}
+
+const onError: ErrorRequestHandler = (err: { status?: number; statusCode?: number }, _req, res, _next) => {
+  res.status(err.status ?? err.statusCode ?? 500).json({ ok: false });
+};
+app.use(onError);
+
+const server = app.listen(0, host, () => ready(server.address()));

@@ -1,0 +1,38 @@
+/** Fastify 5: bare, @fastify/jwt, jwt-extended. See common.ts for the protocol. */
+import Fastify from 'fastify';
+import type { FastifyPluginCallback, onRequestHookHandler } from 'fastify';
+import fastifyJwt from '@fastify/jwt';
+import { host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
+
+const app = Fastify({ logger: false });
+
+if (variant === 'bare') {
+  app.get('/p', async () => ({ ok: true }));
+} else if (variant === 'usual') {
+  await app.register(fastifyJwt, { secret });
+  app.get(
+    '/p',
+    {
+      onRequest: async (request) => {
+        await request.jwtVerify();
+      },
+    },
+    async (request) => ({ ok: true, sub: subOf(request.user) }),
+  );
+} else {
+  const { jwt, adapter } = await loadJwtExtended<{
+    jwtExtended?: FastifyPluginCallback<{ manager: unknown }>;
+    jwtRequired?: (m: unknown) => onRequestHookHandler;
+  }>('fastify');
+  if (adapter.jwtExtended === undefined || typeof adapter.jwtRequired !== 'function') {
+    unavailable('not built yet (no jwtExtended/jwtRequired export)');
+  }
+  await app.register(adapter.jwtExtended, { manager: jwt });
+  app.get('/p', { onRequest: adapter.jwtRequired(jwt) }, async (request) => ({
+    ok: true,
+    sub: identityOf((request as unknown as { jwt?: unknown }).jwt),
+  }));
+}
+
+await app.listen({ port: 0, host });
+ready(app.server.address());

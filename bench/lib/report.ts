@@ -1,0 +1,231 @@
+/**
+ * Turns results into the console tables, the JSON summary and the generated regions of
+ * docs/benchmarks.md. The same table rows feed all three.
+ */
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { MicroResult, MicroRow } from '../micro/run.js';
+import type { HttpResult, HttpRow } from '../http/run.js';
+import { frameworkLabel } from '../http/run.js';
+import { busyWarning, describeMachine } from './machine.js';
+import type { MachineInfo } from './machine.js';
+import { formatNs, formatRatio, renderMarkdown, renderText } from './table.js';
+import type { Table } from './table.js';
+import { targetCell } from './targets.js';
+import type { Target } from './targets.js';
+
+export interface Summary {
+  schema: 'jwt-extended-bench/1';
+  generatedAt: string;
+  quick: boolean;
+  argv: string[];
+  machine: MachineInfo;
+  micro: MicroResult | null;
+  http: HttpResult | null;
+  targets: Target[];
+  /** Every ratio in one flat map: micro `x floor` by row id, http `rps x bare` by row id. */
+  ratios: Record<string, number | null>;
+  /** Rows that failed (not n/a): a broken harness or a broken library, never a slow one. */
+  errors: string[];
+}
+
+const libraryOrder = ['floor', 'jwt-extended', 'fast-jwt', 'jsonwebtoken', 'jose'];
+
+function statusWord(status: string): string {
+  return status === 'n/a' ? 'n/a' : 'ERROR';
+}
+
+/** The reason goes in the last column so it does not stretch the number columns. */
+function reasonText(status: string, reason: string | null): string {
+  return status === 'n/a' ? `(${reason ?? 'unavailable'})` : (reason ?? '');
+}
+
+export function microTable(result: MicroResult, targets: readonly Target[]): Table {
+  const rows = [...result.rows].sort(
+    (a, b) =>
+      result.rows.findIndex((r) => r.alg === a.alg) - result.rows.findIndex((r) => r.alg === b.alg) ||
+      (a.op === b.op ? 0 : a.op === 'sign' ? -1 : 1) ||
+      libraryOrder.indexOf(a.library) - libraryOrder.indexOf(b.library) ||
+      result.rows.indexOf(a) - result.rows.indexOf(b),
+  );
+  return {
+    head: ['alg', 'op', 'implementation', 'median', 'spread (min-max)', 'ops/s', 'x floor', 'target', 'note'],
+    align: ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l', 'l'],
+    rows: rows.map((r: MicroRow) =>
+      r.ns === null
+        ? [
+            r.alg,
+            r.op,
+            r.label,
+            statusWord(r.status),
+            '',
+            '',
+            '',
+            targetCell(r.id, targets),
+            reasonText(r.status, r.reason),
+          ]
+        : [
+            r.alg,
+            r.op,
+            r.label,
+            formatNs(r.ns.median),
+            `${formatNs(r.ns.min)} - ${formatNs(r.ns.max)}`,
+            r.opsPerSec!.toLocaleString('en-US'),
+            formatRatio(r.ratio),
+            targetCell(r.id, targets),
+            '',
+          ],
+    ),
+  };
+}
+
+export function httpTable(result: HttpResult, targets: readonly Target[]): Table {
+  return {
+    head: [
+      'framework',
+      'middleware',
+      'req/s',
+      'spread (min-max)',
+      'p99',
+      'us/req',
+      '+us vs bare',
+      'x bare rps',
+      'target',
+      'note',
+    ],
+    align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+    rows: result.rows.map((r: HttpRow) =>
+      r.rps === null
+        ? [
+            frameworkLabel[r.framework],
+            r.label,
+            statusWord(r.status),
+            '',
+            '',
+            '',
+            '',
+            '',
+            targetCell(r.id, targets),
+            reasonText(r.status, r.reason),
+          ]
+        : [
+            frameworkLabel[r.framework],
+            r.label,
+            Math.round(r.rps.median).toLocaleString('en-US'),
+            `${Math.round(r.rps.min).toLocaleString('en-US')} - ${Math.round(r.rps.max).toLocaleString('en-US')}`,
+            `${r.p99Ms!.median.toFixed(2)} ms`,
+            r.usPerRequest!.toFixed(2),
+            r.variant === 'bare'
+              ? ''
+              : r.addedUs === null
+                ? '-'
+                : `${r.addedUs >= 0 ? '+' : ''}${r.addedUs.toFixed(2)}`,
+            r.variant === 'bare' ? '' : formatRatio(r.rpsRatio),
+            targetCell(r.id, targets),
+            '',
+          ],
+    ),
+  };
+}
+
+export function targetsTable(targets: readonly Target[]): Table {
+  return {
+    head: ['target', 'measured', 'limit', 'status'],
+    align: ['l', 'r', 'r', 'l'],
+    rows: targets.map((t) => {
+      const http = t.id.includes('.http.');
+      const fmt = (v: number | null) => (v === null ? '-' : http ? `${v.toFixed(2)} us` : formatRatio(v));
+      return [t.description, fmt(t.value), fmt(t.limit), t.status];
+    }),
+  };
+}
+
+export function printText(summary: Summary): string {
+  const out: string[] = [];
+  out.push(
+    `machine: ${describeMachine(summary.machine)}${summary.quick ? '   [QUICK MODE: timings mean nothing]' : ''}`,
+  );
+  const busy = busyWarning(summary.machine);
+  if (busy !== null) out.push(busy);
+  if (summary.micro) {
+    const t = summary.micro.token.map((x) => `${x.alg} ${x.bytes} B`).join(', ');
+    const s = summary.micro.settings;
+    out.push(
+      '',
+      `Micro (token sizes: ${t}; ${s.rounds} rounds x ${s.roundMs} ms after ${s.warmupMs} ms warm-up; median ns/op)`,
+    );
+    out.push(renderText(microTable(summary.micro, summary.targets)));
+  }
+  if (summary.http) {
+    const h = summary.http;
+    out.push(
+      '',
+      `HTTP (GET /p, ${h.loadGenerator}, ${h.settings.connections} connections, ${h.settings.rounds} rounds x ${h.settings.durationS} s` +
+        `${h.settings.warmupS > 0 ? ` after ${h.settings.warmupS} s warm-up` : ''}, ${h.pinned ? 'server on CPU 0, load on CPU 1' : 'not pinned'})`,
+    );
+    out.push(renderText(httpTable(h, summary.targets)));
+  }
+  if (summary.targets.length > 0)
+    out.push('', 'Targets (information only; never fail the run)', renderText(targetsTable(summary.targets)));
+  if (summary.errors.length > 0) out.push('', `Errors: ${summary.errors.join('; ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function buildRatios(micro: MicroResult | null, http: HttpResult | null): Record<string, number | null> {
+  const ratios: Record<string, number | null> = {};
+  for (const r of micro?.rows ?? []) ratios[r.id] = r.ratio;
+  for (const r of http?.rows ?? []) ratios[`http.${r.id}`] = r.rpsRatio;
+  return ratios;
+}
+
+export async function writeJson(file: string, summary: Summary): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+function replaceRegion(doc: string, name: string, body: string): string {
+  const begin = `<!-- bench:${name}:begin -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  const i = doc.indexOf(begin);
+  const j = doc.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`docs/benchmarks.md has no ${begin} ... ${end} region`);
+  return `${doc.slice(0, i + begin.length)}\n${body}\n${doc.slice(j)}`;
+}
+
+/** Rewrites only the generated regions of the doc; the prose around them stays as written. */
+export async function updateDocs(file: string, summary: Summary): Promise<void> {
+  let doc = await readFile(file, 'utf8');
+  const when = summary.generatedAt.slice(0, 10);
+  const busy = busyWarning(summary.machine);
+  const machine = `Measured ${when} on ${describeMachine(summary.machine)}; load average ${summary.machine.loadAvgAtStart} at start.${busy === null ? '' : ' **The machine was busy with other work: treat these numbers as rough.**'}`;
+  if (summary.micro) {
+    const s = summary.micro.settings;
+    const sizes = summary.micro.token.map((x) => `${x.alg} ${x.bytes} bytes`).join(', ');
+    doc = replaceRegion(
+      doc,
+      'micro',
+      [
+        machine,
+        `${s.rounds} rounds of ${s.roundMs} ms after ${s.warmupMs} ms of warm-up per row; median time per call, spread is min-max over the rounds. Token sizes: ${sizes}.`,
+        '',
+        renderMarkdown(microTable(summary.micro, summary.targets)),
+      ].join('\n'),
+    );
+  }
+  if (summary.http) {
+    const h = summary.http;
+    doc = replaceRegion(
+      doc,
+      'http',
+      [
+        machine,
+        `${h.loadGenerator}, ${h.settings.connections} connections, ${h.settings.rounds} rounds of ${h.settings.durationS} s after ${h.settings.warmupS} s of warm-up per server; ${h.pinned ? 'server pinned to CPU 0 and load generator to CPU 1 with `taskset`' : 'not pinned'}. Medians over the rounds.`,
+        '',
+        renderMarkdown(httpTable(h, summary.targets)),
+      ].join('\n'),
+    );
+  }
+  // The targets table spans both parts: only a run of both rewrites it.
+  if (summary.micro && summary.http) doc = replaceRegion(doc, 'targets', renderMarkdown(targetsTable(summary.targets)));
+  await writeFile(file, doc);
+}

@@ -1,0 +1,25 @@
+/** What one micro row is: something to call, or the reason there is nothing to call. */
+import type { Alg } from './fixtures.js';
+
+export type Op = 'sign' | 'verify';
+export type Library = 'floor' | 'jwt-extended' | 'fast-jwt' | 'jsonwebtoken' | 'jose';
+
+export type Run = (() => unknown) | (() => Promise<unknown>);
+
+export interface Candidate {
+  /** Stable id used in the JSON summary, e.g. `HS256.verify.fast-jwt`. */
+  id: string;
+  alg: Alg;
+  op: Op;
+  library: Library;
+  label: string;
+  /** sign: returns a compact token; verify: returns the payload. */
+  run?: Run;
+  async?: boolean;
+  /** Set instead of `run`: why the row cannot be measured (`not built yet`, `unsupported`, ...). */
+  unavailable?: string;
+  /** A row whose library cannot do this at all (not a harness failure). */
+  unsupported?: boolean;
+  /** Extra words for the docs (what exactly is measured). */
+  note?: string;
+}
