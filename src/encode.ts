@@ -54,8 +54,16 @@ export interface TokenParts {
  */
 export function encodeToken(config: ResolvedConfig, parts: TokenParts): string {
   const payload = buildPayload(config, parts);
-  const header = buildHeader(config, parts);
-  return nodeCryptoEngine.sign(sortedHeaderJson(header), pythonCompatibleJson(payload), parts.key);
+  const headerJson =
+    parts.loaderHeaders || parts.additionalHeaders
+      ? sortedHeaderJson(buildHeader(config, parts))
+      : defaultHeaderJson(parts);
+  return nodeCryptoEngine.sign(headerJson, pythonCompatibleJson(payload), parts.key);
+}
+
+/** `{"alg":"<alg>","typ":"JWT"}`, the header of every token without extra headers (keys sorted). */
+function defaultHeaderJson(parts: TokenParts): string {
+  return `{"alg":"${parts.key.alg}","typ":"JWT"}`;
 }
 
 function buildPayload(config: ResolvedConfig, parts: TokenParts): Record<string, unknown> {

@@ -55,6 +55,18 @@ export function signCompactJws(headerJson: string, payloadJson: string, key: Bou
   if (key.use !== 'sign') {
     throw new JwtEncodeError(`The ${key.alg} key was imported for verifying; sign with a key from importSigningKey`);
   }
-  const signingInput = `${encodeBase64url(headerJson)}.${encodeBase64url(payloadJson)}`;
+  const signingInput = `${encodeHeader(headerJson)}.${encodeBase64url(payloadJson)}`;
   return `${signingInput}.${encodeBase64url(signatureOf(signingInput, key))}`;
+}
+
+// Nearly every token of an app has the same header: remember the last one's encoding.
+let lastHeaderJson = '';
+let lastHeaderSegment = '';
+
+function encodeHeader(headerJson: string): string {
+  if (headerJson !== lastHeaderJson) {
+    lastHeaderSegment = encodeBase64url(headerJson);
+    lastHeaderJson = headerJson;
+  }
+  return lastHeaderSegment;
 }
