@@ -1,0 +1,72 @@
+/**
+ * The published shape: `npm run build` produces every subpath of the exports map for both
+ * `import` and `require`, with declarations, and each loads in a fresh Node process under its
+ * package name (self-reference), as a user's app would load it.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+  exports: Record<
+    string,
+    string | { import: { types: string; default: string }; require: { types: string; default: string } }
+  >;
+};
+const subpaths = Object.keys(pkg.exports).filter((key) => key !== './package.json');
+
+function run(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+beforeAll(() => {
+  execFileSync('npx', ['tsdown'], { cwd: root, stdio: 'ignore' });
+}, 120_000);
+
+describe('package exports', () => {
+  it('lists the core, context, four adapters and the stores', () => {
+    expect(subpaths.sort()).toEqual(
+      [
+        '.',
+        './context',
+        './express',
+        './fastify',
+        './hono',
+        './koa',
+        './stores',
+        './stores/memory',
+        './stores/redis',
+      ].sort(),
+    );
+  });
+
+  for (const subpath of subpaths) {
+    const specifier = subpath === '.' ? 'jwt-extended' : `jwt-extended/${subpath.slice(2)}`;
+    it(`${specifier}: built files exist and load with import and require`, () => {
+      const entry = pkg.exports[subpath] as { import: Record<string, string>; require: Record<string, string> };
+      for (const file of [entry.import.types, entry.import.default, entry.require.types, entry.require.default]) {
+        expect(existsSync(new URL(file as string, root)), file).toBe(true);
+      }
+      const esm = run([
+        '--input-type=module',
+        '-e',
+        `const m = await import('${specifier}'); console.log(Object.keys(m).sort().join(','))`,
+      ]);
+      const cjs = run(['-e', `console.log(Object.keys(require('${specifier}')).sort().join(','))`]);
+      expect(esm.trim().length).toBeGreaterThan(0);
+      expect(cjs.trim()).toBe(esm.trim());
+    });
+  }
+
+  it('makes and checks a seed token through the built CommonJS core', () => {
+    const out = run([
+      '-e',
+      `const { JwtManager } = require('jwt-extended');
+       const jwt = new JwtManager({ secretKey: 'package-test-secret-0123456789abcdef', userIdentityLoader: (u) => u.username, additionalClaimsLoader: (u) => ({ roles: u.roles }) });
+       const p = jwt.decodeTokenSync(jwt.createAccessTokenSync({ username: 'test', roles: ['foo', 'bar'] }));
+       console.log(JSON.stringify([p.sub, p.roles]));`,
+    ]);
+    expect(JSON.parse(out)).toEqual(['test', ['foo', 'bar']]);
+  });
+});
