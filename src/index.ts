@@ -32,13 +32,25 @@ export { parseCookieHeader } from './request-view.js';
 export {
   MAX_BODY_BYTES,
   bodyKindFor,
+  bufferWebBody,
+  firstHeaderValue,
   formFieldOf,
   isFormContentType,
+  isUrlEncodedContentType,
   parseFormBody,
   parseJsonBody,
   readBodyText,
+  readRouteBody,
 } from './body.js';
-export type { BodyStream } from './body.js';
+export type {
+  BodyKind,
+  BodyRoute,
+  BodyStream,
+  BufferedWebBody,
+  NodeBodyRequest,
+  NodeHeaders,
+  RouteBody,
+} from './body.js';
 export {
   getCurrentUser,
   getJwt,
@@ -48,7 +60,7 @@ export {
   getJwtRequestLocation,
 } from './getters.js';
 export { readJwtState } from './state.js';
-export type { JwtState } from './state.js';
+export type { JwtState, RegisteredJwtState } from './state.js';
 export type { Register, RegisteredClaims, RegisteredIdentity, RegisteredManager, RegisteredUser } from './register.js';
 export type {
   Algorithm,

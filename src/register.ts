@@ -22,12 +22,15 @@ export interface Register {}
 /** The registered manager type, or a manager of unknown types when none is registered. */
 export type RegisteredManager = Register extends { manager: infer M } ? M : JwtManager;
 
-/** The identity claim type of the registered manager. */
-export type RegisteredIdentity = RegisteredManager extends JwtManager<never, infer I, object, unknown> ? I : unknown;
+/** The identity claim type of the registered manager; `unknown` when none is registered. */
+export type RegisteredIdentity = Register extends { manager: JwtManager<never, infer I, object, unknown> }
+  ? I
+  : unknown;
 
-/** The application claims type of the registered manager. */
-export type RegisteredClaims =
-  RegisteredManager extends JwtManager<never, unknown, infer C, unknown> ? C : Record<string, unknown>;
+/** The application claims type of the registered manager; any record when none is registered. */
+export type RegisteredClaims = Register extends { manager: JwtManager<never, unknown, infer C, unknown> }
+  ? C
+  : Record<string, unknown>;
 
-/** The user type of the registered manager (from its `userLookupLoader`). */
-export type RegisteredUser = RegisteredManager extends JwtManager<never, unknown, object, infer U> ? U : unknown;
+/** The user type of the registered manager (from its `userLookupLoader`); `unknown` when none is registered. */
+export type RegisteredUser = Register extends { manager: JwtManager<never, unknown, object, infer U> } ? U : unknown;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { RegisteredClaims, RegisteredIdentity, RegisteredUser } from './register.js';
 import type { JwtHeader, JwtPayload, TokenLocation } from './types.js';
 
 /**
@@ -25,6 +26,20 @@ export interface JwtState<TIdentity = unknown, TClaims = Record<string, unknown>
   readonly location: TokenLocation | null;
 }
 
+/**
+ * The state as the registered manager types it (see `Register`): what every framework's slot
+ * holds (Express `req.jwt`, Fastify `request.jwt`, Hono `c.get('jwt')`, Koa `ctx.state.jwt`) and
+ * {@link readJwtState} returns. Without a registration it is a plain `JwtState`.
+ *
+ * @example
+ * ```ts
+ * declare module 'jwt-extended' { interface Register { manager: typeof jwt } }
+ * const state: RegisteredJwtState | undefined = readJwtState(req)
+ * state?.identity // your identity type
+ * ```
+ */
+export type RegisteredJwtState = JwtState<RegisteredIdentity, RegisteredClaims, RegisteredUser>;
+
 const states = new WeakMap<object, JwtState>();
 
 /**
@@ -40,13 +55,15 @@ export function saveJwtState(carrier: object, state: JwtState): void {
 }
 
 /**
- * The verified state of a request, or `undefined` when no verification ran (or it failed).
+ * The verified state of a request, or `undefined` when no verification ran (or it failed). Typed
+ * with the registered manager's identity, claims and user (the pipeline that saved it ran that
+ * manager's loaders).
  *
  * @example
  * ```ts
  * const state = readJwtState(req)
  * ```
  */
-export function readJwtState(carrier: object): JwtState | undefined {
-  return states.get(carrier);
+export function readJwtState(carrier: object): RegisteredJwtState | undefined {
+  return states.get(carrier) as RegisteredJwtState | undefined;
 }

@@ -20,15 +20,16 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type {
+  AnyJwtManager,
   CompiledRoute,
   CookieOptions,
-  JwtManager,
   JwtResponse,
-  JwtState,
+  RegisteredJwtState,
   RequestPort,
+  ResponsePort,
   RouteOptions,
 } from '../index.js';
-import { isClientError, isJsonContentType, readJwtState } from '../index.js';
+import { firstHeaderValue, formFieldOf, isClientError, readJwtState, readRouteBody } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
 export {
@@ -40,25 +41,21 @@ export {
   getJwtRequestLocation,
   readJwtState,
 } from '../index.js';
-export type { JwtState, RouteOptions } from '../index.js';
+export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 declare global {
   // Express's own augmentation point for request properties (the one namespace the rules allow).
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** The verified token state, set by `jwtRequired` / `verifyJwtInRequest` (absent on OPTIONS). */
-      jwt?: JwtState;
+      /**
+       * The verified token state, typed with the registered manager, set by `jwtRequired` /
+       * `verifyJwtInRequest` (absent on OPTIONS).
+       */
+      jwt?: RegisteredJwtState;
     }
   }
 }
-
-/** Any manager, whatever its loaders' types. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyJwtManager = JwtManager<any, any, any, any>;
-
-/** A body larger than this is treated as absent (flask would refuse it long before, too). */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Protects the routes after it (flask `@jwt_required(...)`). Route options are checked here, once:
@@ -106,10 +103,10 @@ export async function verifyJwtInRequest(
   jwt: AnyJwtManager,
   req: Request,
   options: RouteOptions = {},
-): Promise<JwtState | null> {
+): Promise<RegisteredJwtState | null> {
   const route = jwt.compileRoute(options);
   await readBodyIfNeeded(req, route);
-  const state = await jwt.verifyRequest(req, requestPort(req), route);
+  const state = (await jwt.verifyRequest(req, requestPort(req), route)) as RegisteredJwtState | null;
   if (state !== null) req.jwt = state;
   return state;
 }
@@ -142,7 +139,7 @@ export function jwtErrorHandler(jwt: AnyJwtManager): ErrorRequestHandler {
  * ```
  */
 export function setAccessCookies(jwt: AnyJwtManager, res: Response, token: string, options?: CookieOptions): void {
-  appendLines(res, jwt.setCookieLines('access', token, options));
+  jwt.setAccessCookies(cookieWriter(res), token, options);
 }
 
 /**
@@ -154,7 +151,7 @@ export function setAccessCookies(jwt: AnyJwtManager, res: Response, token: strin
  * ```
  */
 export function setRefreshCookies(jwt: AnyJwtManager, res: Response, token: string, options?: CookieOptions): void {
-  appendLines(res, jwt.setCookieLines('refresh', token, options));
+  jwt.setRefreshCookies(cookieWriter(res), token, options);
 }
 
 /**
@@ -166,8 +163,7 @@ export function setRefreshCookies(jwt: AnyJwtManager, res: Response, token: stri
  * ```
  */
 export function unsetJwtCookies(jwt: AnyJwtManager, res: Response, options?: Pick<CookieOptions, 'domain'>): void {
-  unsetAccessCookies(jwt, res, options);
-  unsetRefreshCookies(jwt, res, options);
+  jwt.unsetJwtCookies(cookieWriter(res), options);
 }
 
 /**
@@ -179,7 +175,7 @@ export function unsetJwtCookies(jwt: AnyJwtManager, res: Response, options?: Pic
  * ```
  */
 export function unsetAccessCookies(jwt: AnyJwtManager, res: Response, options?: Pick<CookieOptions, 'domain'>): void {
-  appendLines(res, jwt.unsetCookieLines('access', options));
+  jwt.unsetAccessCookies(cookieWriter(res), options);
 }
 
 /**
@@ -191,7 +187,7 @@ export function unsetAccessCookies(jwt: AnyJwtManager, res: Response, options?: 
  * ```
  */
 export function unsetRefreshCookies(jwt: AnyJwtManager, res: Response, options?: Pick<CookieOptions, 'domain'>): void {
-  appendLines(res, jwt.unsetCookieLines('refresh', options));
+  jwt.unsetRefreshCookies(cookieWriter(res), options);
 }
 
 // ---- glue ----
@@ -201,14 +197,18 @@ async function authorize(jwt: AnyJwtManager, req: Request, route: CompiledRoute)
   return jwt.authorize(req, requestPort(req), route);
 }
 
-/** Each line as its own header: the manager's lines are final, never merged or re-serialised. */
-function appendLines(res: Response, lines: readonly string[]): void {
-  for (const line of lines) res.append('Set-Cookie', line);
+function cookieWriter(res: Response): ResponsePort {
+  // Each line as its own header, after the app's: the core's lines are final, never merged.
+  return { appendSetCookie: (line) => res.append('Set-Cookie', line) };
 }
 
 function sendJwtResponse(res: Response, response: JwtResponse): void {
   res.status(response.status);
-  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(response.headers ?? {})) {
+    // Keep the cookies set earlier, as Hono and Koa do; any other header is replaced.
+    if (name.toLowerCase() === 'set-cookie') res.append(name, value);
+    else res.setHeader(name, value);
+  }
   if (response.body === undefined) res.end();
   else res.json(response.body);
 }
@@ -217,81 +217,22 @@ function requestPort(req: Request): RequestPort {
   return {
     method: req.method,
     url: req.originalUrl,
-    header: (name) => firstValue(req.headers[name]),
+    header: (name) => firstHeaderValue(req.headers[name]),
     jsonBody: () => req.body as unknown,
-    formField: (name) => formField(req, name),
+    formField: (name) => formFieldOf(req.body, req.headers['content-type'], name),
   };
-}
-
-function firstValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Only a form body counts (flask's `request.form`): never a JSON body's field of the same name. */
-function formField(req: Request, name: string): string | undefined {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return undefined;
-  const body: unknown = req.body;
-  if (body === null || typeof body !== 'object' || !Object.hasOwn(body, name)) return undefined;
-  const value = (body as Record<string, unknown>)[name];
-  const first = Array.isArray(value) ? (value as unknown[])[0] : value;
-  return typeof first === 'string' ? first : undefined;
 }
 
 /**
  * Reads the JSON (or urlencoded) body the route needs when no parser has consumed it yet, and
- * leaves the result on `req.body` as `express.json()` / `express.urlencoded()` would. An unreadable
- * or invalid body is simply absent: the core then answers flask's 401, never a parser's 400.
+ * leaves it on `req.body` as `express.json()` / `express.urlencoded()` would. An invalid body is
+ * simply absent (the core then answers flask's 401, never a parser's 400); a body too long is left
+ * unread for the app's own parser.
  */
 async function readBodyIfNeeded(req: Request, route: CompiledRoute): Promise<void> {
-  if (!route.needsJsonBody && !route.needsFormBody) return;
-  if (req.readableEnded || req.readableFlowing !== null) return; // someone else read it
-  const type = req.headers['content-type'];
-  const json = route.needsJsonBody && isJsonContentType(type);
-  const form = route.needsFormBody && /^\s*application\/x-www-form-urlencoded\b/i.test(type ?? '');
-  if (!json && !form) return;
-  const text = await readText(req);
-  // body-parser 1.x (Express 4) skips a request marked as read instead of reading a drained stream.
+  const body = await readRouteBody(req, route);
+  if (body === undefined) return;
+  // body-parser 1.x (Express 4) skips a request marked as read instead of waiting on a read stream.
   (req as Request & { _body?: boolean })._body = true;
-  if (text === undefined) return;
-  const parsed = json ? parseJson(text) : parseForm(text);
-  if (parsed !== undefined) req.body = parsed;
-}
-
-function readText(req: Request): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (text: string | undefined): void => {
-      req.off('data', onData).off('end', onEnd).off('error', onFail).off('close', onFail);
-      resolve(text);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
-      finish(undefined);
-      req.resume(); // drain and drop the rest, so the response can still be sent
-    };
-    const onEnd = (): void => finish(Buffer.concat(chunks).toString('utf8'));
-    const onFail = (): void => finish(undefined);
-    req.on('data', onData).on('end', onEnd).on('error', onFail).on('close', onFail);
-  });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Like `express.urlencoded({ extended: false })`: repeated names become arrays; no prototype. */
-function parseForm(text: string): Record<string, string | string[]> {
-  const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  for (const [name, value] of new URLSearchParams(text)) {
-    const previous = fields[name];
-    fields[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-  }
-  return fields;
+  if (body.value !== undefined) req.body = body.value;
 }

@@ -15,29 +15,30 @@
  *
  * @module
  */
-import type { IncomingMessage } from 'node:http';
 import type { Context, Env, ErrorHandler, Input, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import type {
   AnyJwtManager,
+  BodyStream,
   CompiledRoute,
   CookieOptions,
   JwtResponse,
-  JwtState,
-  RegisteredClaims,
-  RegisteredIdentity,
-  RegisteredUser,
+  NodeHeaders,
+  RegisteredJwtState,
   RequestPort,
   ResponsePort,
   RouteOptions,
 } from '../index.js';
 import {
-  MAX_BODY_BYTES,
   bodyKindFor,
+  bufferWebBody,
+  firstHeaderValue,
   formFieldOf,
   isClientError,
+  isUrlEncodedContentType,
   parseFormBody,
   parseJsonBody,
+  readBodyText,
   readJwtState,
 } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
@@ -51,7 +52,7 @@ export {
   getJwtRequestLocation,
   readJwtState,
 } from '../index.js';
-export type { JwtState, RouteOptions } from '../index.js';
+export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 /**
  * Hono's variable map entry filled by {@link jwtRequired}: `c.get('jwt')` is the verified state,
@@ -65,7 +66,7 @@ export type { JwtState, RouteOptions } from '../index.js';
  * ```
  */
 export type JwtVariables = {
-  jwt: JwtState<RegisteredIdentity, RegisteredClaims, RegisteredUser> | undefined;
+  jwt: RegisteredJwtState | undefined;
 };
 
 /**
@@ -119,9 +120,9 @@ export async function verifyJwtInRequest<E extends Env, P extends string, I exte
   jwt: AnyJwtManager,
   c: Context<E, P, I>,
   options: RouteOptions = {},
-): Promise<JwtState | null> {
+): Promise<RegisteredJwtState | null> {
   const route = jwt.compileRoute(options);
-  const state = await jwt.verifyRequest(c, await requestPort(c, route), route);
+  const state = (await jwt.verifyRequest(c, await requestPort(c, route), route)) as RegisteredJwtState | null;
   if (state !== null) (c as unknown as Context<JwtEnv>).set('jwt', state);
   return state;
 }
@@ -266,12 +267,13 @@ async function requestPort<E extends Env, P extends string, I extends Input>(
   route: CompiledRoute,
 ): Promise<RequestPort> {
   const contentType = c.req.header('content-type');
-  const kind = bodyKindFor(route, contentType);
+  // OPTIONS passes unverified (flask's rule): its body is the app's, not read here.
+  const kind = c.req.method === 'OPTIONS' ? null : bodyKindFor(route, contentType);
   let json: unknown;
   let form: ((name: string) => string | undefined) | undefined;
   if (kind === 'json') {
     json = parseJsonBody((await readBody(c, () => c.req.text())) ?? '');
-  } else if (kind === 'form' && isMultipart(contentType)) {
+  } else if (kind === 'form' && !isUrlEncodedContentType(contentType)) {
     const fields = await readBody(c, () => c.req.formData());
     form = (name) => {
       const value = fields?.get(name);
@@ -290,12 +292,9 @@ async function requestPort<E extends Env, P extends string, I extends Input>(
   };
 }
 
-/** Node's parsed request headers, when `@hono/node-server` passes the IncomingMessage in `c.env`. */
+/** The Node request, when `@hono/node-server` passes the IncomingMessage in `c.env`. */
 interface NodeBindings {
-  incoming: Pick<
-    IncomingMessage,
-    'headers' | 'rawHeaders' | 'on' | 'off' | 'read' | 'unshift' | 'readableEnded' | 'readableFlowing' | 'destroyed'
-  >;
+  incoming: BodyStream & { readonly headers: NodeHeaders; readonly rawHeaders: readonly string[] };
 }
 
 /**
@@ -310,10 +309,7 @@ function headerReader<E extends Env, P extends string, I extends Input>(
   const env: unknown = c.env;
   if (isNodeBindings(env)) {
     const headers = env.incoming.headers;
-    return (name) => {
-      const value = headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
+    return (name) => firstHeaderValue(headers[name]);
   }
   return (name) => c.req.header(name);
 }
@@ -329,10 +325,6 @@ function isNodeBindings(env: unknown): env is NodeBindings {
     'headers' in incoming &&
     typeof incoming.headers === 'object'
   );
-}
-
-function isMultipart(contentType: string | undefined): boolean {
-  return contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'multipart/form-data';
 }
 
 /**
@@ -352,9 +344,8 @@ async function readBody<E extends Env, P extends string, I extends Input, T>(
 }
 
 /**
- * True when the body may be read in full: it is cached already, its declared length is within
- * the limit, or it has just been buffered within the limit. A longer chunked body is put back
- * whole for the handler, and we leave it unread.
+ * True when the body may be read in full: it is cached already, or the core finds it within the
+ * limit (a longer body is put back whole for the handler, and we leave it unread).
  */
 async function bufferWithinLimit<E extends Env, P extends string, I extends Input>(
   c: Context<E, P, I>,
@@ -365,113 +356,13 @@ async function bufferWithinLimit<E extends Env, P extends string, I extends Inpu
   const env: unknown = c.env;
   if ((req.method === 'GET' || req.method === 'HEAD') && isNodeBindings(env)) {
     // A fetch Request has no GET body, but flask reads one; on Node the socket still holds it.
-    const text = await readNodeBody(env.incoming);
+    const text = await readBodyText(env.incoming);
     if (text === undefined) return false;
     // Hono's cache holds promises (its declared type says values): c.req.text()/json() read it.
     (req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
     return true;
   }
-  const declared = req.header('content-length');
-  if (declared !== undefined && req.header('transfer-encoding') === undefined) {
-    const length = Number(declared);
-    return Number.isSafeInteger(length) && length <= MAX_BODY_BYTES;
-  }
-  const body = req.raw.body;
-  if (body === null || req.raw.bodyUsed) return false;
-  const chunks = await readAtMost(body.getReader(), MAX_BODY_BYTES);
-  if (!chunks.complete) {
-    req.raw = new Request(req.raw, { body: replay(chunks.read, chunks.reader), duplex: 'half' });
-    return false;
-  }
-  req.raw = new Request(req.raw, { body: concat(chunks.read) });
-  return true;
-}
-
-type PartialRead =
-  | { complete: true; read: Uint8Array[] }
-  | { complete: false; read: Uint8Array[]; reader: ReadableStreamDefaultReader<Uint8Array> };
-
-async function readAtMost(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<PartialRead> {
-  const read: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return { complete: true, read };
-    read.push(value);
-    size += value.byteLength;
-    if (size > limit) return { complete: false, read, reader };
-  }
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
-function replay(
-  head: readonly Uint8Array[],
-  rest: ReadableStreamDefaultReader<Uint8Array>,
-): ReadableStream<Uint8Array> {
-  let index = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const chunk = head[index];
-      if (chunk !== undefined) {
-        index++;
-        controller.enqueue(chunk);
-        return;
-      }
-      const { done, value } = await rest.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel: (reason) => rest.cancel(reason),
-  });
-}
-
-/**
- * A Node request body as UTF-8 text, at most `MAX_BODY_BYTES`; `undefined` when there is none, it
- * is longer, or the stream was taken or failed. Unlike the core's `readBodyText` (which drains a
- * longer body), the bytes read are pushed back and the stream left as found, for the handler.
- */
-function readNodeBody(incoming: NodeBindings['incoming']): Promise<string | undefined> {
-  const declared = Number(incoming.headers['content-length'] ?? 0);
-  const chunked = incoming.headers['transfer-encoding'] !== undefined;
-  if (!chunked && (!(declared > 0) || declared > MAX_BODY_BYTES)) return Promise.resolve(undefined);
-  if (incoming.readableEnded || incoming.destroyed || incoming.readableFlowing !== null) {
-    return Promise.resolve(undefined);
-  }
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (text: string | undefined): void => {
-      // Once the 'readable' listener is gone, Node puts the stream back in its initial mode, so a
-      // later reader's 'data' listener starts it again (after pause() it would wait forever).
-      incoming.off('readable', onReadable).off('end', onEnd).off('error', onFail).off('close', onClose);
-      resolve(text);
-    };
-    const onReadable = (): void => {
-      for (let chunk: Buffer | null; (chunk = incoming.read() as Buffer | null) !== null;) {
-        chunks.push(chunk);
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          finish(undefined);
-          incoming.unshift(Buffer.concat(chunks));
-          return;
-        }
-      }
-    };
-    const onEnd = (): void => finish(new TextDecoder().decode(Buffer.concat(chunks)));
-    const onFail = (): void => finish(undefined);
-    const onClose = (): void => {
-      if (!incoming.readableEnded) finish(undefined);
-    };
-    incoming.on('readable', onReadable).on('end', onEnd).on('error', onFail).on('close', onClose);
-  });
+  const buffered = await bufferWebBody(req.raw);
+  req.raw = buffered.request;
+  return buffered.withinLimit;
 }

@@ -24,30 +24,18 @@
  *
  * @module
  */
-import type { IncomingMessage } from 'node:http';
 import type { Middleware, ParameterizedContext } from 'koa';
 import type {
   AnyJwtManager,
   CompiledRoute,
   CookieOptions,
   JwtResponse,
-  JwtState,
-  RegisteredClaims,
-  RegisteredIdentity,
-  RegisteredUser,
+  RegisteredJwtState,
   RequestPort,
   ResponsePort,
   RouteOptions,
 } from '../index.js';
-import {
-  MAX_BODY_BYTES,
-  bodyKindFor,
-  formFieldOf,
-  isClientError,
-  parseFormBody,
-  parseJsonBody,
-  readJwtState,
-} from '../index.js';
+import { firstHeaderValue, formFieldOf, isClientError, readJwtState, readRouteBody } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
 export {
@@ -59,10 +47,10 @@ export {
   getJwtRequestLocation,
   readJwtState,
 } from '../index.js';
-export type { JwtState, RouteOptions } from '../index.js';
+export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
-/** The verified state as the registered manager types it. */
-export type KoaJwtState = JwtState<RegisteredIdentity, RegisteredClaims, RegisteredUser>;
+/** The verified state as the registered manager types it (the core's `RegisteredJwtState`). */
+export type KoaJwtState = RegisteredJwtState;
 
 /**
  * The `ctx.state` slot {@link jwtRequired} fills. `jwt` is `undefined` where nothing was
@@ -108,7 +96,7 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Mid
       sendJwtResponse(ctx, response);
       return;
     }
-    const state = readState(ctx);
+    const state = readJwtState(ctx);
     if (state !== undefined) ctx.state.jwt = state;
     await runInRequestScope(ctx, next);
   };
@@ -132,10 +120,10 @@ export async function verifyJwtInRequest(
   jwt: AnyJwtManager,
   ctx: AnyContext,
   options: RouteOptions = {},
-): Promise<JwtState | null> {
+): Promise<KoaJwtState | null> {
   const route = jwt.compileRoute(options);
-  const state = await jwt.verifyRequest(ctx, await requestPort(ctx, route), route);
-  if (state !== null) (ctx.state as JwtKoaState).jwt = state as KoaJwtState;
+  const state = (await jwt.verifyRequest(ctx, await requestPort(ctx, route), route)) as KoaJwtState | null;
+  if (state !== null) (ctx.state as JwtKoaState).jwt = state;
   return state;
 }
 
@@ -228,10 +216,6 @@ export function unsetRefreshCookies(
   jwt.unsetRefreshCookies(cookieWriter(ctx), options);
 }
 
-function readState(ctx: AnyContext): KoaJwtState | undefined {
-  return readJwtState(ctx) as KoaJwtState | undefined;
-}
-
 function cookieWriter(ctx: AnyContext): ResponsePort {
   // `append` keeps the cookies other middleware set; the core's lines are written as they are.
   return { appendSetCookie: (line) => ctx.append('Set-Cookie', line) };
@@ -260,88 +244,24 @@ interface ParsedBodySlot {
 }
 
 /**
- * The core's view of the request. The body is read only when the route can use it and its
- * content type says it is JSON or a form, and only when no parser has read it before us.
+ * The core's view of the request. When no parser has read the body the route needs, it is read
+ * here and left where a parser would (`ctx.request.body` and `rawBody`). An unparsable body is
+ * stored as `{}`, the value `@koa/bodyparser` gives a body it does not parse, so that a parser
+ * later in the chain does not wait for bytes already read. Multipart is left to the app's parser.
  */
 async function requestPort(ctx: AnyContext, route: CompiledRoute): Promise<RequestPort> {
-  const contentType = header(ctx.req, 'content-type');
   const slot = ctx.request as ParsedBodySlot;
-  const kind = bodyKindFor(route, contentType);
-  if (kind === 'json' && slot.body === undefined) {
-    await readInto(ctx.req, slot, parseJsonBody);
-  } else if (kind === 'form' && slot.body === undefined && isUrlEncoded(contentType)) {
-    // Multipart is read only by a parser the app mounts (e.g. @koa/multer).
-    await readInto(ctx.req, slot, parseFormBody);
+  const body = slot.body === undefined ? await readRouteBody(ctx.req, route) : undefined;
+  if (body !== undefined) {
+    slot.rawBody = body.text;
+    slot.body = body.value ?? {};
   }
   return {
     method: ctx.method,
     url: ctx.url,
-    header: (name) => header(ctx.req, name),
+    header: (name) => firstHeaderValue(ctx.req.headers[name]),
     // The core asks for these only after checking the content type itself.
     jsonBody: () => slot.body,
-    formField: (name) => formFieldOf(slot.body, contentType, name),
+    formField: (name) => formFieldOf(slot.body, ctx.req.headers['content-type'], name),
   };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function isUrlEncoded(contentType: string | undefined): boolean {
-  return contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
-}
-
-/**
- * Reads and parses the body where a parser would leave it (`ctx.request.body` and `rawBody`).
- * An unparsable body is stored as `{}`, the value `@koa/bodyparser` gives a body it does not
- * parse, so that a parser later in the chain does not wait for bytes already read.
- */
-async function readInto(req: IncomingMessage, slot: ParsedBodySlot, parse: (text: string) => unknown): Promise<void> {
-  const text = await readBodyText(req);
-  if (text === undefined) return;
-  slot.rawBody = text;
-  const parsed = parse(text);
-  slot.body = parsed === undefined ? {} : parsed;
-}
-
-/**
- * The raw body as UTF-8 text, at most `MAX_BODY_BYTES`; `undefined` when there is none, it is
- * longer, or the stream was taken or failed. Unlike the core's `readBodyText`, which drains a
- * longer body, the bytes read are pushed back and the stream left as found, so a handler or
- * parser after the guard still gets the whole body; a declared length over the limit is not read.
- */
-function readBodyText(req: IncomingMessage): Promise<string | undefined> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  const chunked = req.headers['transfer-encoding'] !== undefined;
-  if (!chunked && (!(declared > 0) || declared > MAX_BODY_BYTES)) return Promise.resolve(undefined);
-  // Consumed, or being consumed, by someone else: not ours to read.
-  if (req.readableEnded || req.destroyed || req.readableFlowing !== null) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (text: string | undefined): void => {
-      // Once the 'readable' listener is gone, Node puts the stream back in its initial mode, so a
-      // later reader's 'data' listener starts it again (after pause() it would wait forever).
-      req.off('readable', onReadable).off('end', onEnd).off('error', onFail).off('close', onClose);
-      resolve(text);
-    };
-    const onReadable = (): void => {
-      for (let chunk: Buffer | null; (chunk = req.read() as Buffer | null) !== null;) {
-        chunks.push(chunk);
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          finish(undefined);
-          req.unshift(Buffer.concat(chunks));
-          return;
-        }
-      }
-    };
-    const onEnd = (): void => finish(new TextDecoder().decode(Buffer.concat(chunks)));
-    const onFail = (): void => finish(undefined);
-    const onClose = (): void => {
-      if (!req.readableEnded) finish(undefined);
-    };
-    req.on('readable', onReadable).on('end', onEnd).on('error', onFail).on('close', onClose);
-  });
 }
