@@ -12,7 +12,7 @@ import { type AccessTokenOptions, type RefreshTokenOptions, type TokenParts, enc
 import { randomUUID } from 'node:crypto';
 import { JwtConfigError, JwtDecodeError } from './errors.js';
 import * as getters from './getters.js';
-import { isPromiseLike } from './internal/promise.js';
+import { isPromiseLike, chain } from './internal/promise.js';
 import { nodeCryptoEngine } from './jws/index.js';
 import { type Keyring, createKeyring } from './keyring.js';
 import type { RequestPort, ResponsePort } from './ports.js';
@@ -441,26 +441,29 @@ export class JwtManager<
 
   /**
    * Runs the whole pipeline on a request and saves the result for the getters, keyed by
-   * `carrier` (the framework's request or context object). Resolves to the saved state, or `null`
-   * for OPTIONS. Rejects with a {@link JwtExtendedError}; turn it into a response with
-   * {@link JwtManager.errorResponse}. Adapters call this; apps use their framework's middleware.
+   * `carrier` (the framework's request or context object). Gives the saved state, or `null` for
+   * OPTIONS (a promise only when a loader, callback or store is asynchronous). Throws or rejects
+   * with a {@link JwtExtendedError}; turn it into a response with {@link JwtManager.errorResponse}.
+   * Adapters call this; apps use their framework's middleware.
    *
    * @example
    * ```ts
    * const state = await jwt.verifyRequest(req, port, jwt.compileRoute())
    * ```
    */
-  async verifyRequest(carrier: object, port: RequestPort, route: CompiledRoute): Promise<JwtState | null> {
-    const state = await runPipeline(this.#pipeline, createRequestView(port), route);
-    if (state !== null) saveJwtState(carrier, state);
-    return state;
+  verifyRequest(carrier: object, port: RequestPort, route: CompiledRoute): MaybePromise<JwtState | null> {
+    return chain(runPipeline(this.#pipeline, createRequestView(port), route), (state) => {
+      if (state !== null) saveJwtState(carrier, state);
+      return state;
+    });
   }
 
   /**
-   * What every adapter's middleware does: verify the request and save its state, then resolve to
-   * `undefined` (continue to the handler) or to the error response to send. Errors that are not a
-   * client's doing (a bug in a callback, a configuration error) are rethrown for the framework's
-   * own error handling.
+   * What every adapter's middleware does: verify the request and save its state, then give
+   * `undefined` (continue to the handler) or the error response to send. Synchronous when the
+   * configuration is (the common case), a promise otherwise: adapters may always `await` it.
+   * Errors that are not a client's doing (a bug in a callback, a configuration error) are rethrown
+   * for the framework's own error handling.
    *
    * @example
    * ```ts
@@ -468,13 +471,18 @@ export class JwtManager<
    * if (response) return res.status(response.status).json(response.body)
    * ```
    */
-  async authorize(carrier: object, port: RequestPort, route: CompiledRoute): Promise<JwtResponse | undefined> {
+  authorize(carrier: object, port: RequestPort, route: CompiledRoute): MaybePromise<JwtResponse | undefined> {
+    let verified: MaybePromise<JwtState | null>;
     try {
-      await this.verifyRequest(carrier, port, route);
-      return undefined;
+      verified = this.verifyRequest(carrier, port, route);
     } catch (error) {
       return this.errorResponse(error);
     }
+    if (!isPromiseLike(verified)) return undefined;
+    return Promise.resolve(verified).then(
+      () => undefined,
+      (error: unknown) => this.errorResponse(error),
+    );
   }
 
   /**

@@ -17,7 +17,7 @@ import {
   UserLookupError,
   WrongTokenError,
 } from './errors.js';
-import { isPromiseLike } from './internal/promise.js';
+import { chain } from './internal/promise.js';
 import { LOCATORS, type Locator } from './locations/index.js';
 import type { RequestView } from './request-view.js';
 import type { JwtState } from './state.js';
@@ -90,71 +90,76 @@ export function compileRoute(config: ResolvedConfig, options: RouteOptions = {})
 }
 
 /**
- * Runs the pipeline. Resolves to the state to save, or `null` for an OPTIONS request (which
- * passes untouched). Rejects with the first error in flask's order.
+ * Runs the pipeline. Gives the state to save, or `null` for an OPTIONS request (which passes
+ * untouched); throws, or rejects, with the first error in flask's order. It returns a promise only
+ * when a key loader, the store or a callback does: a synchronous app verifies without any.
  *
  * @example
  * ```ts
  * const state = await runPipeline(context, view, route)
  * ```
  */
-export async function runPipeline(
+export function runPipeline(
   context: PipelineContext,
   request: RequestView,
   route: CompiledRoute,
-): Promise<JwtState | null> {
+): MaybePromise<JwtState | null> {
   if (request.method === 'OPTIONS') return null;
-  const found = await locateAndDecode(context, request, route);
-  if (found === null) return anonymousState(context.config);
+  return chain(locateAndDecode(context, request, route), (found) =>
+    found === null ? anonymousState(context.config) : checkToken(context, route, found),
+  );
+}
+
+interface FoundToken {
+  readonly decoded: DecodedToken;
+  readonly location: TokenLocation;
+}
+
+/** Steps 4-9 of flask's order, each awaited only if its callback returned a promise. */
+function checkToken(context: PipelineContext, route: CompiledRoute, found: FoundToken): MaybePromise<JwtState> {
   const { header, payload } = found.decoded;
   const { callbacks } = context;
   if (route.verifyType) checkType(payload, route.refresh);
   if (route.fresh) checkFresh(header, payload, context.config.clock());
-  if (!route.skipRevocationCheck && context.isRevoked) {
-    const revoked = context.isRevoked(header, payload);
-    if (isPromiseLike(revoked) ? await revoked : revoked) {
-      throw new RevokedTokenError('Token has been revoked', { header, payload });
-    }
-  }
-  if (callbacks.tokenVerificationLoader) {
-    const verified = callbacks.tokenVerificationLoader(header, payload);
-    if (!(isPromiseLike(verified) ? await verified : verified)) {
-      throw new UserClaimsVerificationError('User claims verification failed', { header, payload });
-    }
-  }
-  const identityClaim = context.config.identityClaim;
-  let user: unknown = null;
-  if (callbacks.userLookupLoader) {
-    const loaded = callbacks.userLookupLoader(header, payload);
-    user = isPromiseLike(loaded) ? await loaded : loaded;
-    if (user === null || user === undefined) {
-      throw new UserLookupError(`user_lookup returned None for ${String(payload[identityClaim])}`, {
-        header,
-        payload,
+  const revocation = !route.skipRevocationCheck && context.isRevoked ? context.isRevoked(header, payload) : false;
+  return chain(revocation, (revoked) => {
+    if (revoked) throw new RevokedTokenError('Token has been revoked', { header, payload });
+    const verifier = callbacks.tokenVerificationLoader;
+    return chain(verifier ? verifier(header, payload) : true, (verified) => {
+      if (!verified) throw new UserClaimsVerificationError('User claims verification failed', { header, payload });
+      const lookup = callbacks.userLookupLoader;
+      return chain(lookup ? lookup(header, payload) : null, (user) => {
+        const identityClaim = context.config.identityClaim;
+        if (lookup && (user === null || user === undefined)) {
+          throw new UserLookupError(`user_lookup returned None for ${String(payload[identityClaim])}`, {
+            header,
+            payload,
+          });
+        }
+        // Last, because it is a side effect: a refresh token is used up only by a request that passed.
+        const claimed =
+          route.refresh && context.claimRefresh && payload.type === 'refresh'
+            ? context.claimRefresh(header, payload)
+            : undefined;
+        return chain(claimed, () => ({
+          header,
+          payload,
+          identityClaim,
+          identity: payload[identityClaim] ?? null,
+          user: user ?? null,
+          userLoaded: lookup !== undefined,
+          location: found.location,
+        }));
       });
-    }
-  }
-  // Last, because it is a side effect: a refresh token is used up only by a request that passed.
-  if (route.refresh && context.claimRefresh && payload.type === 'refresh') {
-    const claimed = context.claimRefresh(header, payload);
-    if (isPromiseLike(claimed)) await claimed;
-  }
-  return {
-    header,
-    payload,
-    identityClaim,
-    identity: payload[identityClaim] ?? null,
-    user,
-    userLoaded: callbacks.userLookupLoader !== undefined,
-    location: found.location,
-  };
+    });
+  });
 }
 
-async function locateAndDecode(
+function locateAndDecode(
   context: PipelineContext,
   request: RequestView,
   route: CompiledRoute,
-): Promise<{ decoded: DecodedToken; location: TokenLocation } | null> {
+): MaybePromise<FoundToken | null> {
   const missing: string[] = [];
   for (let i = 0; i < route.locators.length; i++) {
     let located;
@@ -167,11 +172,8 @@ async function locateAndDecode(
       }
       throw error;
     }
-    const decoded = context.decode(located.token, { csrfValue: located.csrfValue });
-    return {
-      decoded: isPromiseLike<DecodedToken>(decoded) ? await decoded : decoded,
-      location: route.locations[i] as TokenLocation,
-    };
+    const location = route.locations[i] as TokenLocation;
+    return chain(context.decode(located.token, { csrfValue: located.csrfValue }), (decoded) => ({ decoded, location }));
   }
   if (route.optional) return null;
   throw new NoAuthorizationError(missingMessage(route.locations, missing));

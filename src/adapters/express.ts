@@ -72,16 +72,19 @@ declare global {
  */
 export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): RequestHandler {
   const route = jwt.compileRoute(options);
+  const readsBody = route.needsJsonBody || route.needsFormBody;
   return (req, res, next) => {
-    // Not returned: Express 5 would also call next() on a rejection. The chain ends in a catch,
-    // so nothing here can become an unhandled rejection on Express 4.
-    void authorize(jwt, req, route)
-      .then((response) => {
-        if (response !== undefined) return sendJwtResponse(res, response);
-        req.jwt = readJwtState(req);
-        runInRequestScope(req, next);
-      })
-      .catch(next);
+    const finish = (response: JwtResponse | undefined): void => {
+      if (response !== undefined) return sendJwtResponse(res, response);
+      req.jwt = readJwtState(req);
+      runInRequestScope(req, next);
+    };
+    const outcome = readsBody ? authorize(jwt, req, route) : jwt.authorize(req, requestPort(req), route);
+    // A synchronous configuration verifies without a promise. Otherwise the chain is not returned
+    // (Express 5 would also call next() on a rejection) and ends in a catch, so nothing here can
+    // become an unhandled rejection on Express 4.
+    if (!(outcome instanceof Promise)) return finish(outcome);
+    void outcome.then(finish).catch(next);
   };
 }
 

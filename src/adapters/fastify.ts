@@ -391,7 +391,8 @@ async function guard(
 ): Promise<void> {
   let response: JwtResponse | undefined;
   try {
-    response = await jwt.authorize(request, new FastifyRequestPort(request), route);
+    const outcome = jwt.authorize(request, new FastifyRequestPort(request), route);
+    response = outcome instanceof Promise ? await outcome : outcome;
   } catch (error) {
     return done(error as Error);
   }
