@@ -4,6 +4,7 @@
  * full runs, the tables of docs/benchmarks.md. Targets are printed as PASS/MISS and never change
  * the exit code; only a row that *fails* (wrong result, crashed server) makes the exit code 1.
  */
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { busyWarning, machineInfo } from './lib/machine.js';
 import { parseOptions, repoRoot } from './lib/options.js';
@@ -22,6 +23,11 @@ async function main(): Promise<number> {
   const busy = busyWarning(machine);
   if (busy !== null) log(`${busy}\n`);
   const micro = options.parts.includes('micro') ? (log('micro\n'), await runMicro(options, log)) : null;
+  if (options.parts.includes('http')) {
+    // The HTTP servers import the built package (`jwt-extended/<framework>`), as an app would.
+    log('building the package (npm run build)\n');
+    execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' });
+  }
   const http = options.parts.includes('http') ? (log('http\n'), await runHttp(options, log)) : null;
   const targets = [...(micro ? microTargets(micro.rows) : []), ...(http ? httpTargets(http.rows) : [])];
   const errors = [

@@ -114,6 +114,8 @@ export interface JwtOptions {
 export interface ResolvedConfig {
   readonly tokenLocation: readonly TokenLocation[];
   readonly headerName: string;
+  /** `headerName` lower-cased once, for header lookups. */
+  readonly headerNameLowerCase: string;
   readonly headerType: string;
   readonly queryStringName: string;
   readonly queryStringValuePrefix: string;
@@ -225,6 +227,7 @@ export function resolveConfig(options: JwtOptions): ResolvedConfig {
   return Object.freeze({
     tokenLocation: resolveLocations(options.tokenLocation ?? ['headers'], 'tokenLocation'),
     headerName,
+    headerNameLowerCase: headerName.toLowerCase(),
     headerType: stringOption(options.headerType, 'Bearer', 'headerType'),
     queryStringName: stringOption(options.queryStringName, 'jwt', 'queryStringName'),
     queryStringValuePrefix: stringOption(options.queryStringValuePrefix, '', 'queryStringValuePrefix'),

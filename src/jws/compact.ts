@@ -30,6 +30,10 @@ export interface ParsedJws {
 
 type Part = 'header' | 'payload';
 
+/** The last header segment that passed every check, and its parsed form. */
+let lastHeaderSegment = '';
+let lastHeader: Record<string, unknown> = {};
+
 /**
  * V8's reason without the excerpt of the input it sometimes quotes
  * (`Unexpected token 'x', "xyz" is not valid JSON`): messages never repeat token content.
@@ -106,9 +110,18 @@ export function parseCompactJws(token: unknown, maxLength: number): ParsedJws {
   const lastDot = token.lastIndexOf('.');
   if (firstDot === lastDot) throw new JwtDecodeError('Not enough segments');
 
-  const headerBytes = decodeBase64urlStrict(token.slice(0, firstDot));
-  if (headerBytes === undefined) throw new JwtDecodeError('Invalid header padding');
-  const header = parseJsonObject(headerBytes, 'header');
+  const headerSegment = token.slice(0, firstDot);
+  const known = headerSegment === lastHeaderSegment;
+  let header: Record<string, unknown>;
+  if (known) {
+    // An app's tokens nearly all share one header: reuse the last one that passed every check.
+    // A copy, so a caller that changes its header cannot change the next request's.
+    header = { ...lastHeader };
+  } else {
+    const headerBytes = decodeBase64urlStrict(headerSegment);
+    if (headerBytes === undefined) throw new JwtDecodeError('Invalid header padding');
+    header = parseJsonObject(headerBytes, 'header');
+  }
 
   const payloadBytes = decodeBase64urlStrict(token.slice(firstDot + 1, lastDot));
   if (payloadBytes === undefined) throw new JwtDecodeError('Invalid payload padding');
@@ -117,7 +130,11 @@ export function parseCompactJws(token: unknown, maxLength: number): ParsedJws {
   if (signature === undefined) throw new JwtDecodeError('Invalid crypto padding');
 
   const payload = parseJsonObject(payloadBytes, 'payload');
-  checkHeader(header);
+  if (!known) {
+    checkHeader(header);
+    lastHeaderSegment = headerSegment;
+    lastHeader = { ...header };
+  }
 
   return { header: header as JwtHeader, payload, signingInput: token.slice(0, lastDot), signature };
 }

@@ -9,6 +9,8 @@ import type { LocatedToken, Locator } from './types.js';
 
 const WHITESPACE = /\s+/;
 const COMMA_LIST = /,\s*/;
+/** A token with no whitespace or comma: what follows `Bearer ` in nearly every request. */
+const SIMPLE_TOKEN = /^[^\s,]+$/;
 
 /**
  * Reads the token from the configured header. The header name is case-insensitive; the type
@@ -21,7 +23,19 @@ const COMMA_LIST = /,\s*/;
  */
 export const fromHeaders: Locator = (request, config): LocatedToken => {
   const { headerName: name, headerType: type } = config;
-  const value = stripCommas((request.header(name.toLowerCase()) ?? '').trim());
+  const raw = request.header(config.headerNameLowerCase);
+  // The usual `Bearer <JWT>` needs none of the splitting below.
+  if (
+    type &&
+    raw !== undefined &&
+    raw.length > type.length + 1 &&
+    raw.startsWith(type) &&
+    raw.charCodeAt(type.length) === 32
+  ) {
+    const token = raw.slice(type.length + 1);
+    if (SIMPLE_TOKEN.test(token)) return { token, csrfValue: null };
+  }
+  const value = stripCommas((raw ?? '').trim());
   if (!value) throw new NoAuthorizationError(`Missing ${name} Header`);
   let parts: string[];
   if (type) {

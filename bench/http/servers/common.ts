@@ -44,7 +44,9 @@ export interface Manager {
 }
 
 // Specifiers are variables so the type checker does not need the modules to exist yet.
-const indexSpecifier: string = '../../../src/index.js';
+// The HTTP servers load jwt-extended as users do: the built package under its own name (bench/run.ts
+// builds it first), not the TypeScript sources through tsx, whose transform adds per-call helpers.
+const indexSpecifier: string = 'jwt-extended';
 
 /**
  * Loads jwt-extended's manager and one adapter; a missing module ends the process with an
@@ -54,13 +56,13 @@ export async function loadJwtExtended<A>(
   adapter: 'express' | 'fastify' | 'hono' | 'koa',
 ): Promise<{ jwt: Manager; adapter: A; core: Record<string, unknown> }> {
   const core = await importOptional<{ JwtManager?: new (o: Record<string, unknown>) => Manager }>(
-    new URL(indexSpecifier, import.meta.url),
+    indexSpecifier,
   );
   if (!core.ok) unavailable(core.reason);
   const Ctor = core.value.JwtManager;
   if (typeof Ctor !== 'function') unavailable('not built yet (no JwtManager export)');
-  const adapterSpecifier: string = `../../../src/adapters/${adapter}.js`;
-  const mod = await importOptional<A>(new URL(adapterSpecifier, import.meta.url));
+  const adapterSpecifier: string = `jwt-extended/${adapter}`;
+  const mod = await importOptional<A>(adapterSpecifier);
   if (!mod.ok) unavailable(mod.reason);
   return {
     jwt: new Ctor({ secretKey: secret, algorithm: 'HS256' }),
