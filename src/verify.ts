@@ -17,7 +17,7 @@ import {
   UserLookupError,
   WrongTokenError,
 } from './errors.js';
-import { chain } from './internal/promise.js';
+import { chain, isPromiseLike } from './internal/promise.js';
 import { LOCATORS, type Locator } from './locations/index.js';
 import type { RequestView } from './request-view.js';
 import type { JwtState } from './state.js';
@@ -115,44 +115,78 @@ interface FoundToken {
   readonly location: TokenLocation;
 }
 
-/** Steps 4-9 of flask's order, each awaited only if its callback returned a promise. */
+/**
+ * Steps 4-9 of flask's order. Each step is a named function taking its predecessor's result, so
+ * the synchronous path allocates no closures; a step whose callback returns a promise continues
+ * through `.then`.
+ */
 function checkToken(context: PipelineContext, route: CompiledRoute, found: FoundToken): MaybePromise<JwtState> {
   const { header, payload } = found.decoded;
-  const { callbacks } = context;
   if (route.verifyType) checkType(payload, route.refresh);
   if (route.fresh) checkFresh(header, payload, context.config.clock());
-  const revocation = !route.skipRevocationCheck && context.isRevoked ? context.isRevoked(header, payload) : false;
-  return chain(revocation, (revoked) => {
-    if (revoked) throw new RevokedTokenError('Token has been revoked', { header, payload });
-    const verifier = callbacks.tokenVerificationLoader;
-    return chain(verifier ? verifier(header, payload) : true, (verified) => {
-      if (!verified) throw new UserClaimsVerificationError('User claims verification failed', { header, payload });
-      const lookup = callbacks.userLookupLoader;
-      return chain(lookup ? lookup(header, payload) : null, (user) => {
-        const identityClaim = context.config.identityClaim;
-        if (lookup && (user === null || user === undefined)) {
-          throw new UserLookupError(`user_lookup returned None for ${String(payload[identityClaim])}`, {
-            header,
-            payload,
-          });
-        }
-        // Last, because it is a side effect: a refresh token is used up only by a request that passed.
-        const claimed =
-          route.refresh && context.claimRefresh && payload.type === 'refresh'
-            ? context.claimRefresh(header, payload)
-            : undefined;
-        return chain(claimed, () => ({
-          header,
-          payload,
-          identityClaim,
-          identity: payload[identityClaim] ?? null,
-          user: user ?? null,
-          userLoaded: lookup !== undefined,
-          location: found.location,
-        }));
-      });
-    });
-  });
+  if (route.skipRevocationCheck || context.isRevoked === null) return afterRevocation(context, route, found, false);
+  const revoked = context.isRevoked(header, payload);
+  return isPromiseLike<boolean>(revoked)
+    ? Promise.resolve(revoked).then((value) => afterRevocation(context, route, found, value))
+    : afterRevocation(context, route, found, revoked);
+}
+
+function afterRevocation(
+  context: PipelineContext,
+  route: CompiledRoute,
+  found: FoundToken,
+  revoked: boolean,
+): MaybePromise<JwtState> {
+  const { header, payload } = found.decoded;
+  if (revoked) throw new RevokedTokenError('Token has been revoked', { header, payload });
+  const verifier = context.callbacks.tokenVerificationLoader;
+  if (verifier === undefined) return afterVerification(context, route, found, true);
+  const verified = verifier(header, payload);
+  return isPromiseLike<boolean>(verified)
+    ? Promise.resolve(verified).then((value) => afterVerification(context, route, found, value))
+    : afterVerification(context, route, found, verified);
+}
+
+function afterVerification(
+  context: PipelineContext,
+  route: CompiledRoute,
+  found: FoundToken,
+  verified: boolean,
+): MaybePromise<JwtState> {
+  const { header, payload } = found.decoded;
+  if (!verified) throw new UserClaimsVerificationError('User claims verification failed', { header, payload });
+  const lookup = context.callbacks.userLookupLoader;
+  if (lookup === undefined) return afterLookup(context, route, found, null);
+  const user = lookup(header, payload);
+  return isPromiseLike(user)
+    ? Promise.resolve(user).then((value) => afterLookup(context, route, found, value))
+    : afterLookup(context, route, found, user);
+}
+
+function afterLookup(
+  context: PipelineContext,
+  route: CompiledRoute,
+  found: FoundToken,
+  user: unknown,
+): MaybePromise<JwtState> {
+  const { header, payload } = found.decoded;
+  const identityClaim = context.config.identityClaim;
+  const userLoaded = context.callbacks.userLookupLoader !== undefined;
+  if (userLoaded && (user === null || user === undefined)) {
+    throw new UserLookupError(`user_lookup returned None for ${String(payload[identityClaim])}`, { header, payload });
+  }
+  const state: JwtState = {
+    header,
+    payload,
+    identityClaim,
+    identity: payload[identityClaim] ?? null,
+    user: user ?? null,
+    userLoaded,
+    location: found.location,
+  };
+  // Last, because it is a side effect: a refresh token is used up only by a request that passed.
+  if (!route.refresh || context.claimRefresh === null || payload.type !== 'refresh') return state;
+  return chain(context.claimRefresh(header, payload), () => state);
 }
 
 function locateAndDecode(
