@@ -21,6 +21,7 @@ export type {
 } from './callbacks.js';
 export type { AccessTokenOptions, RefreshTokenOptions } from './encode.js';
 export type { DecodeOptions, DecodedToken } from './decode.js';
+export type { VerifiedTokenCacheOptions } from './token-cache.js';
 export type { CompiledRoute, RouteOptions } from './verify.js';
 export type { RequestPort, ResponsePort } from './ports.js';
 export type { CookieKind, CookieOptions } from './cookies.js';

@@ -20,6 +20,7 @@ import { createRequestView } from './request-view.js';
 import { errorResponse } from './responses.js';
 import { FAMILY_CLAIM, type Revocation, createRevocation } from './revocation.js';
 import { type JwtState, saveJwtState } from './state.js';
+import { type VerifiedTokenCache, type VerifiedTokenCacheOptions, createVerifiedTokenCache } from './token-cache.js';
 import { createMemoryStore } from './stores/memory.js';
 import type { RevocationStore } from './stores/types.js';
 import type { JwtHeader, JwtPayload, JwtResponse, MaybePromise } from './types.js';
@@ -48,6 +49,13 @@ export interface JwtManagerOptions<
    * Needs `blocklist`. Default `false`.
    */
   refreshTokenRotation?: boolean;
+  /**
+   * Cache verified tokens for clients that send the same token many times (off by default). A hit
+   * skips the signature check but never outlives `exp`, and revocation, CSRF and every other check
+   * still run on each request. Trade-off: a cached token survives the rotation of its key until it
+   * expires or `clearVerifiedTokenCache()` is called. `true` for the defaults (10 000 tokens, LRU).
+   */
+  verifiedTokenCache?: boolean | VerifiedTokenCacheOptions;
 }
 
 /**
@@ -121,6 +129,7 @@ export class JwtManager<
   readonly #decoder: DecoderContext;
   readonly #pipeline: PipelineContext & { isRevoked: RevocationCheck | null };
   readonly #rotation: boolean;
+  readonly #tokenCache: VerifiedTokenCache | null;
   #revocation: Revocation | null = null;
 
   /** Validates everything once; a mistake throws {@link JwtConfigError} saying how to fix it. */
@@ -139,10 +148,17 @@ export class JwtManager<
       allowedAlgorithms: new Set(this.config.decodeAlgorithms),
       callbacks,
     };
+    const cacheOption = options.verifiedTokenCache;
+    this.#tokenCache = cacheOption
+      ? createVerifiedTokenCache(this.config, cacheOption === true ? {} : cacheOption)
+      : null;
     this.#pipeline = {
       config: this.config,
       callbacks,
-      decode: (token, decodeOptions) => decode(this.#decoder, token, decodeOptions),
+      decode:
+        this.#tokenCache === null
+          ? (token, o) => decode(this.#decoder, token, o)
+          : (token, o) => this.#cachedDecode(token, o),
       isRevoked: null,
       claimRefresh: null,
     };
@@ -260,6 +276,30 @@ export class JwtManager<
     (this.#callbacks as Record<string, unknown>)[name] = fn;
     this.#refreshRevocationCheck();
     return fn;
+  }
+
+  /** The pipeline's decode with the verified-token cache in front. */
+  #cachedDecode(token: unknown, options: DecodeOptions): MaybePromise<DecodedToken> {
+    const cache = this.#tokenCache as VerifiedTokenCache;
+    const hit = cache.get(token, options);
+    if (hit !== undefined) return hit;
+    return chain(decode(this.#decoder, token, options), (decoded) => {
+      cache.set(token, decoded);
+      return decoded;
+    });
+  }
+
+  /**
+   * Empties the verified-token cache (`verifiedTokenCache` option): call it when you rotate or
+   * revoke a signing key, so no token signed with the old key is accepted from the cache.
+   *
+   * @example
+   * ```ts
+   * jwt.clearVerifiedTokenCache()
+   * ```
+   */
+  clearVerifiedTokenCache(): void {
+    this.#tokenCache?.clear();
   }
 
   // ---- Tokens ----
