@@ -16,7 +16,7 @@ import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 const T = 1_700_000_000;
 const DEADLINE_MS = 200;
 /** Scheduling slack on top of the deadline; a hang would blow far past it. */
-const SLACK_MS = 250;
+const SLACK_MS = 1_000;
 
 let server: RedisServer;
 const clients: Redis[] = [];
@@ -166,7 +166,7 @@ describe('redis store faults', () => {
     await sleep(50); // let the client notice the closed socket
     const check = await timed(store.isRevoked(rec()));
     expectUnavailable(check.result);
-    expect(check.ms).toBeLessThan(100);
+    expect(check.ms).toBeLessThan(1_000); // far below the 5 s deadline: it did not wait for it
     await server.restart();
     expect(await eventually(() => store.isRevoked(rec()))).toBe(false);
   });
