@@ -5,18 +5,56 @@
  * exits as soon as its stdin closes, so it cannot outlive the harness even if the harness is
  * killed with SIGKILL.
  */
+import { createSecretKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { importOptional } from '../../lib/optional.js';
+import { floorVerifier } from '../../micro/floor.js';
+import type { Verifier } from '../../micro/floor.js';
 
-export type Variant = 'bare' | 'jwt-extended' | 'usual';
+export type Variant = 'bare' | 'floor' | 'jwt-extended' | 'usual';
 
 export const variant = process.env.BENCH_VARIANT as Variant;
-if (!['bare', 'jwt-extended', 'usual'].includes(variant))
-  throw new Error(`BENCH_VARIANT must be bare, jwt-extended or usual`);
+if (!['bare', 'floor', 'jwt-extended', 'usual'].includes(variant))
+  throw new Error(`BENCH_VARIANT must be bare, floor, jwt-extended or usual`);
 
 const secretValue = process.env.BENCH_SECRET;
 if (secretValue === undefined || secretValue.length < 32) throw new Error('BENCH_SECRET is missing');
 export const secret: string = secretValue;
+
+/**
+ * The floor's HS256 check, the very verifier of the micro floor row, with the key imported once
+ * here at start-up (not per request): split, HMAC + timingSafeEqual, base64url + JSON.parse of
+ * header and payload. No claim checks. Every framework's floor middleware calls this.
+ */
+export const floorVerify: Verifier = (() => {
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  return floorVerifier({
+    alg: 'HS256',
+    signingString: secret,
+    verifyingString: secret,
+    signingKey: key,
+    verifyingKey: key,
+  });
+})();
+
+/** The token of an `Authorization: Bearer <t>` header, or `undefined` for any other header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header !== undefined && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+/**
+ * The floor middleware's whole decision, shared so every framework does exactly the same work:
+ * the payload's `sub`, or `undefined` when the header is missing, malformed or the MAC is wrong.
+ */
+export function floorSub(header: string | undefined): unknown {
+  const token = bearerToken(header);
+  if (token === undefined) return undefined;
+  try {
+    return floorVerify(token).sub;
+  } catch {
+    return undefined;
+  }
+}
 
 export const host = '127.0.0.1';
 
@@ -55,9 +93,7 @@ const indexSpecifier: string = 'jwt-extended';
 export async function loadJwtExtended<A>(
   adapter: 'express' | 'fastify' | 'hono' | 'koa',
 ): Promise<{ jwt: Manager; adapter: A; core: Record<string, unknown> }> {
-  const core = await importOptional<{ JwtManager?: new (o: Record<string, unknown>) => Manager }>(
-    indexSpecifier,
-  );
+  const core = await importOptional<{ JwtManager?: new (o: Record<string, unknown>) => Manager }>(indexSpecifier);
   if (!core.ok) unavailable(core.reason);
   const Ctor = core.value.JwtManager;
   if (typeof Ctor !== 'function') unavailable('not built yet (no JwtManager export)');
