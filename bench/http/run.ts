@@ -1,7 +1,9 @@
 /**
- * HTTP benchmark: one protected GET per framework, bare / usual JWT middleware / jwt-extended.
+ * HTTP benchmark: one protected GET per framework, bare / floor / usual JWT middleware /
+ * jwt-extended. The floor is the framework's own minimal middleware around bench/micro/floor.ts's
+ * HS256 verifier: the least work a JWT check can take on that framework.
  * Servers run in their own processes (pinned to CPU 0 when taskset is there), the load generator
- * in another (CPU 1). The three servers of one framework are started together and measured
+ * in another (CPU 1). The servers of one framework are started together and measured
  * round-robin, so a slow drift of the machine hits each variant alike. Only 127.0.0.1.
  */
 import * as path from 'node:path';
@@ -21,7 +23,7 @@ import type { LoadResult } from './loadgen.js';
 
 export const frameworks = ['express', 'fastify', 'hono', 'koa'] as const;
 export type Framework = (typeof frameworks)[number];
-export const variants = ['bare', 'usual', 'jwt-extended'] as const;
+export const variants = ['bare', 'floor', 'usual', 'jwt-extended'] as const;
 export type Variant = (typeof variants)[number];
 
 const usualLabel: Record<Framework, string> = {
@@ -79,7 +81,14 @@ function newRow(framework: Framework, variant: Variant): HttpRow {
     id: `${framework}.${variant}`,
     framework,
     variant,
-    label: variant === 'bare' ? 'bare' : variant === 'usual' ? usualLabel[framework] : 'jwt-extended',
+    label:
+      variant === 'bare'
+        ? 'bare'
+        : variant === 'floor'
+          ? 'floor (bare node:crypto)'
+          : variant === 'usual'
+            ? usualLabel[framework]
+            : 'jwt-extended',
     status: 'ok',
     reason: null,
     rps: null,

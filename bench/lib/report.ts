@@ -11,7 +11,7 @@ import { busyWarning, describeMachine } from './machine.js';
 import type { MachineInfo } from './machine.js';
 import { formatNs, formatRatio, renderMarkdown, renderText } from './table.js';
 import type { Table } from './table.js';
-import { targetCell } from './targets.js';
+import { floorMultiple, targetCell } from './targets.js';
 import type { Target } from './targets.js';
 
 export interface Summary {
@@ -23,7 +23,10 @@ export interface Summary {
   micro: MicroResult | null;
   http: HttpResult | null;
   targets: Target[];
-  /** Every ratio in one flat map: micro `x floor` by row id, http `rps x bare` by row id. */
+  /**
+   * Every ratio in one flat map: micro `x floor` by row id, http `rps x bare` by row id, and per
+   * framework `http.<framework>.jwt-extended-vs-floor` (added us over the floor's added us).
+   */
   ratios: Record<string, number | null>;
   /** Rows that failed (not n/a): a broken harness or a broken library, never a slow one. */
   errors: string[];
@@ -133,8 +136,7 @@ export function targetsTable(targets: readonly Target[]): Table {
     head: ['target', 'measured', 'limit', 'status'],
     align: ['l', 'r', 'r', 'l'],
     rows: targets.map((t) => {
-      const http = t.id.includes('.http.');
-      const fmt = (v: number | null) => (v === null ? '-' : http ? `${v.toFixed(2)} us` : formatRatio(v));
+      const fmt = (v: number | null) => (v === null ? '-' : t.unit === 'us' ? `${v.toFixed(2)} us` : formatRatio(v));
       return [t.description, fmt(t.value), fmt(t.limit), t.status];
     }),
   };
@@ -175,6 +177,10 @@ export function buildRatios(micro: MicroResult | null, http: HttpResult | null):
   const ratios: Record<string, number | null> = {};
   for (const r of micro?.rows ?? []) ratios[r.id] = r.ratio;
   for (const r of http?.rows ?? []) ratios[`http.${r.id}`] = r.rpsRatio;
+  // jwt-extended's added us/request as a multiple of the floor middleware's, per framework.
+  for (const fw of new Set((http?.rows ?? []).map((r) => r.framework))) {
+    ratios[`http.${fw}.jwt-extended-vs-floor`] = floorMultiple(http!.rows, fw);
+  }
   return ratios;
 }
 

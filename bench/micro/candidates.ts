@@ -22,4 +22,9 @@ export interface Candidate {
   unsupported?: boolean;
   /** Extra words for the docs (what exactly is measured). */
   note?: string;
+  /**
+   * Replaces the generic correctness check (payload out, tampered token refused) for rows whose
+   * `run` does not return a payload, e.g. the request-pipeline rows. Throws when the row is wrong.
+   */
+  selfCheck?: () => void;
 }

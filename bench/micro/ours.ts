@@ -7,6 +7,12 @@
  *   sign   engine.sign(headerJson, payloadJson, key)   (fixed payload: the JWS core alone)
  *   verify JwtManager.decodeTokenSync         (full flask-jwt-extended checks)
  *   verify engine.parse + engine.verify       (the JWS core alone)
+ *
+ * HS256 only, the request pipeline as every adapter runs it (`JwtManager.authorize`):
+ *   verify authorize, GET with the token             (no cache: locate, full decode, checks, state)
+ *   verify authorize, GET, verifiedTokenCache hit    (same token every call, so every call hits)
+ *   verify authorize, OPTIONS                        (the pipeline's entry cost: OPTIONS skips decoding)
+ * The hit's cost is the cached row minus the OPTIONS row (see bench/lib/targets.ts).
  */
 import { importOptional } from '../lib/optional.js';
 import type { Candidate } from './candidates.js';
@@ -19,7 +25,24 @@ const jwsSpecifier: string = '../../src/jws/index.js';
 interface ManagerLike {
   createAccessTokenSync(identity: unknown, options?: { additionalClaims?: Record<string, unknown> }): string;
   decodeTokenSync(token: string): Record<string, unknown>;
+  compileRoute(): unknown;
+  /** `undefined` on success for a synchronous configuration; the error response otherwise. */
+  authorize(carrier: object, port: PortLike, route: unknown): unknown;
 }
+
+/** The shape of `RequestPort` in src/ports.ts (the fields a bearer-header GET needs). */
+interface PortLike {
+  readonly method: string;
+  readonly url: string;
+  header(lowerCaseName: string): string | undefined;
+}
+
+/** Ids of the pipeline rows; bench/lib/targets.ts reads the cache-hit target from the last two. */
+export const authorizeIds = {
+  plain: 'HS256.verify.jwt-extended-authorize',
+  cached: 'HS256.verify.jwt-extended-authorize-cached',
+  options: 'HS256.verify.jwt-extended-authorize-options',
+} as const;
 type ManagerCtor = new (options: Record<string, unknown>) => ManagerLike;
 
 /** The shape of `JwsEngine` in src/jws/engine.ts, restated so this file type-checks on its own. */
@@ -125,6 +148,137 @@ async function managerRows({ keys, token }: OursInput): Promise<Candidate[]> {
   ];
 }
 
+type ReadState = (carrier: object) => { payload?: Record<string, unknown> } | undefined;
+
+/** The same token with `sub` changed and the signature kept: every verifier must refuse it. */
+function tamper(token: string): string {
+  const [h, p, sig] = token.split('.') as [string, string, string];
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'admin' })).toString('base64url')}.${sig}`;
+}
+
+function bearerPort(method: string, token: string): PortLike {
+  const value = `Bearer ${token}`;
+  return { method, url: '/p', header: (n) => (n === 'authorization' ? value : undefined) };
+}
+
+/**
+ * The pipeline rows. Each call gets a new `{}` carrier, as each request brings a new request
+ * object; the port and the compiled route are made once, as an adapter makes them at start-up.
+ */
+async function authorizeRows({ keys, token }: OursInput): Promise<Candidate[]> {
+  if (keys.alg !== 'HS256') return [];
+  const base = { alg: keys.alg, op: 'verify' as const, library: 'jwt-extended' as const };
+  const labels = {
+    plain: 'jwt-extended authorize (pipeline, no cache)',
+    cached: 'jwt-extended authorize (pipeline, cache hit)',
+    options: 'jwt-extended authorize (OPTIONS: no decode)',
+  };
+  const mod = await importOptional<{ JwtManager?: ManagerCtor; readJwtState?: ReadState }>(
+    new URL(indexSpecifier, import.meta.url),
+  );
+  const Ctor = mod.ok ? mod.value.JwtManager : undefined;
+  const readState = mod.ok ? mod.value.readJwtState : undefined;
+  if (typeof Ctor !== 'function' || typeof readState !== 'function') {
+    const reason = mod.ok ? 'not built yet (no JwtManager/readJwtState export)' : mod.reason;
+    return (['plain', 'cached', 'options'] as const).map((k) => ({
+      ...base,
+      id: authorizeIds[k],
+      label: labels[k],
+      unavailable: reason,
+    }));
+  }
+  const plain = new Ctor(managerOptions(keys));
+  const cached = new Ctor({ ...managerOptions(keys), verifiedTokenCache: true });
+  const get = bearerPort('GET', token);
+  const options = bearerPort('OPTIONS', token);
+  const plainRoute = plain.compileRoute();
+  const cachedRoute = cached.compileRoute();
+
+  /** Accepts the token, leaves the identity on the carrier, and refuses the tampered token. */
+  const checkGet = (manager: ManagerLike, route: unknown): void => {
+    const carrier = {};
+    const result = manager.authorize(carrier, get, route);
+    if (result !== undefined) throw new Error(`authorize refused the token: ${JSON.stringify(result)}`);
+    const state = readState(carrier);
+    if (state?.payload?.sub !== 'test') throw new Error('authorize left no state with the identity on the carrier');
+    const bad = {};
+    const refused = manager.authorize(bad, bearerPort('GET', tamper(token)), route);
+    // A synchronous configuration answers a refusal with a promise of the error response.
+    if (refused === undefined) throw new Error('authorize accepted a token with a modified payload');
+    if (readState(bad) !== undefined) throw new Error('a refused request left state on its carrier');
+  };
+
+  /**
+   * Proves the cached row really takes the hit path: on a twin manager whose decode key is
+   * swapped after the first request, the cached token must still pass (a hit skips the
+   * signature) while a fresh decode must fail. The timed manager is never touched.
+   */
+  const checkHits = (): void => {
+    let key = keys.signingString;
+    const probe = new Ctor({
+      algorithm: 'HS256',
+      secretKey: keys.signingString,
+      verifiedTokenCache: true,
+      decodeKeyLoader: () => key,
+    });
+    const route = probe.compileRoute();
+    if (probe.authorize({}, get, route) !== undefined) throw new Error('probe manager refused the token');
+    key = `${keys.signingString}-rotated`;
+    let decodes = true;
+    try {
+      probe.decodeTokenSync(token);
+    } catch {
+      decodes = false;
+    }
+    if (decodes) throw new Error('probe: the swapped key still verifies the token');
+    if (probe.authorize({}, get, route) !== undefined) throw new Error('the second request missed the cache');
+  };
+
+  return [
+    {
+      ...base,
+      id: authorizeIds.plain,
+      label: labels.plain,
+      note: 'Bearer header, full decode, flask checks, state saved on a new carrier',
+      selfCheck: () => checkGet(plain, plainRoute),
+      run: () => {
+        const carrier = {};
+        return plain.authorize(carrier, get, plainRoute) ?? carrier;
+      },
+    },
+    {
+      ...base,
+      id: authorizeIds.cached,
+      label: labels.cached,
+      note: 'verifiedTokenCache: true, the same token every call',
+      selfCheck: () => {
+        checkGet(cached, cachedRoute);
+        checkHits();
+      },
+      run: () => {
+        const carrier = {};
+        return cached.authorize(carrier, get, cachedRoute) ?? carrier;
+      },
+    },
+    {
+      ...base,
+      id: authorizeIds.options,
+      label: labels.options,
+      note: 'OPTIONS passes untouched: the entry cost every request pays',
+      selfCheck: () => {
+        const carrier = {};
+        if (cached.authorize(carrier, options, cachedRoute) !== undefined) throw new Error('OPTIONS was refused');
+        if (readState(carrier) !== undefined) throw new Error('OPTIONS left state on its carrier');
+      },
+      run: () => {
+        const carrier = {};
+        return cached.authorize(carrier, options, cachedRoute) ?? carrier;
+      },
+    },
+  ];
+}
+
 async function engineRows({ keys, claims, token }: OursInput): Promise<Candidate[]> {
   const { alg } = keys;
   const mod = await importOptional<{ nodeCryptoEngine?: EngineLike }>(new URL(jwsSpecifier, import.meta.url));
@@ -167,5 +321,5 @@ async function engineRows({ keys, claims, token }: OursInput): Promise<Candidate
 }
 
 export async function ourCandidates(input: OursInput): Promise<Candidate[]> {
-  return [...(await managerRows(input)), ...(await engineRows(input))];
+  return [...(await managerRows(input)), ...(await authorizeRows(input)), ...(await engineRows(input))];
 }

@@ -28,10 +28,17 @@ interface Summary {
   machine: { cpu: string; cores: number; node: string };
   micro: { rows: Row[]; settings: { rounds: number } };
   http: unknown;
-  targets: { id: string; rowId: string; status: string }[];
+  targets: { id: string; rowId: string; status: string; value: number | null; limit: number | null; unit: string }[];
   ratios: Record<string, number | null>;
   errors: string[];
 }
+
+/** The request-pipeline rows: no cache, cache hit, OPTIONS (the baseline of a hit's cost). */
+const pipelineIds = [
+  'HS256.verify.jwt-extended-authorize',
+  'HS256.verify.jwt-extended-authorize-cached',
+  'HS256.verify.jwt-extended-authorize-options',
+] as const;
 
 let dir: string;
 let summary: Summary;
@@ -103,8 +110,31 @@ describe('npm run bench -- --quick (micro)', () => {
     }
   });
 
-  it('lists a PASS/MISS/n/a target for every jwt-extended row', () => {
-    const ours = summary.micro.rows.filter((r) => r.library === 'jwt-extended');
+  it('has the request-pipeline rows (no cache, cache hit, OPTIONS), measured after their checks', () => {
+    for (const id of pipelineIds) {
+      const row = summary.micro.rows.find((r) => r.id === id);
+      expect(row, id).toBeDefined();
+      expect(row!.status, `${id}: ${row!.reason}`).toBe('ok');
+      expect(row!.ns!.median, id).toBeGreaterThan(0);
+    }
+  });
+
+  it('reports the cost of a cache hit against a 1 us budget', () => {
+    const target = summary.targets.find((t) => t.id === 'HS256.verify.jwt-extended-authorize-cached.target');
+    expect(target).toBeDefined();
+    expect(target!.rowId).toBe('HS256.verify.jwt-extended-authorize-cached');
+    expect(target!.unit).toBe('us');
+    expect(target!.limit).toBe(1);
+    const median = (id: string) => summary.micro.rows.find((r) => r.id === id)!.ns!.median;
+    const hit = (median(pipelineIds[1]) - median(pipelineIds[2])) / 1000;
+    expect(target!.value).toBeCloseTo(hit, 2);
+    expect(target!.status).toBe(target!.value! <= 1 ? 'PASS' : 'MISS');
+  });
+
+  it('lists a PASS/MISS/n/a target for every jwt-extended row but the cache-less pipeline rows', () => {
+    const ours = summary.micro.rows.filter(
+      (r) => r.library === 'jwt-extended' && r.id !== pipelineIds[0] && r.id !== pipelineIds[2],
+    );
     for (const row of ours) {
       const target = summary.targets.find((t) => t.rowId === row.id);
       expect(target, row.id).toBeDefined();

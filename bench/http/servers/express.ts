@@ -1,14 +1,28 @@
-/** Express 5: bare, express-jwt, jwt-extended. See common.ts for the protocol. */
+/** Express 5: bare, floor, express-jwt, jwt-extended. See common.ts for the protocol. */
 import express from 'express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { expressjwt } from 'express-jwt';
-import { host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
+import { floorSub, host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
 
 const app = express();
 
 if (variant === 'bare') {
   app.get('/p', (_req, res) => {
     res.json({ ok: true });
+  });
+} else if (variant === 'floor') {
+  // Express's own idiom: a route middleware that answers 401 itself or hands `sub` on in res.locals.
+  const floor: RequestHandler = (req, res, next) => {
+    const sub = floorSub(req.headers.authorization);
+    if (sub === undefined) {
+      res.status(401).json({ ok: false });
+      return;
+    }
+    res.locals.sub = sub;
+    next();
+  };
+  app.get('/p', floor, (_req, res) => {
+    res.json({ ok: true, sub: res.locals.sub as unknown });
   });
 } else if (variant === 'usual') {
   app.get('/p', expressjwt({ secret, algorithms: ['HS256'] }), (req, res) => {

@@ -1,13 +1,30 @@
-/** Fastify 5: bare, @fastify/jwt, jwt-extended. See common.ts for the protocol. */
+/** Fastify 5: bare, floor, @fastify/jwt, jwt-extended. See common.ts for the protocol. */
 import Fastify from 'fastify';
 import type { FastifyPluginCallback, onRequestHookHandler } from 'fastify';
 import fastifyJwt from '@fastify/jwt';
-import { host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
+import { floorSub, host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
 
 const app = Fastify({ logger: false });
 
 if (variant === 'bare') {
   app.get('/p', async () => ({ ok: true }));
+} else if (variant === 'floor') {
+  // Declared up front so every request object has the same shape (Fastify's advice for decorations).
+  app.decorateRequest('sub', null);
+  // A callback-style hook: no promise per request, the least Fastify asks of an onRequest hook.
+  const floor: onRequestHookHandler = (request, reply, done) => {
+    const sub = floorSub(request.headers.authorization);
+    if (sub === undefined) {
+      void reply.code(401).send({ ok: false });
+      return;
+    }
+    (request as unknown as { sub: unknown }).sub = sub;
+    done();
+  };
+  app.get('/p', { onRequest: floor }, async (request) => ({
+    ok: true,
+    sub: (request as unknown as { sub: unknown }).sub,
+  }));
 } else if (variant === 'usual') {
   await app.register(fastifyJwt, { secret });
   app.get(

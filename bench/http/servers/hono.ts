@@ -1,14 +1,23 @@
-/** Hono 4 on @hono/node-server: bare, hono/jwt, jwt-extended. See common.ts for the protocol. */
+/** Hono 4 on @hono/node-server: bare, floor, hono/jwt, jwt-extended. See common.ts for the protocol. */
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { jwt as honoJwt } from 'hono/jwt';
 import { serve } from '@hono/node-server';
-import { host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
+import { floorSub, host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
 
 const app = new Hono();
 
 if (variant === 'bare') {
   app.get('/p', (c) => c.json({ ok: true }));
+} else if (variant === 'floor') {
+  // Hono's own idiom: the middleware answers 401 itself or hands `sub` on through c.set.
+  const floor: MiddlewareHandler<{ Variables: { sub: unknown } }> = (c, next) => {
+    const sub = floorSub(c.req.header('authorization'));
+    if (sub === undefined) return Promise.resolve(c.json({ ok: false }, 401));
+    c.set('sub', sub);
+    return next();
+  };
+  app.get('/p', floor, (c) => c.json({ ok: true, sub: c.get('sub') }));
 } else if (variant === 'usual') {
   app.get('/p', honoJwt({ secret, alg: 'HS256' }), (c) => c.json({ ok: true, sub: subOf(c.get('jwtPayload')) }));
 } else {

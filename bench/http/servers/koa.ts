@@ -1,8 +1,8 @@
-/** Koa 3: bare, koa-jwt, jwt-extended. See common.ts for the protocol. */
+/** Koa 3: bare, floor, koa-jwt, jwt-extended. See common.ts for the protocol. */
 import Koa from 'koa';
 import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
-import { host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
+import { floorSub, host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
 
 const app = new Koa();
 
@@ -15,6 +15,19 @@ const route =
 
 if (variant === 'bare') {
   app.use(route(() => ({ ok: true })));
+} else if (variant === 'floor') {
+  // Koa's own idiom: middleware before the route, 401 set on ctx, `sub` handed on in ctx.state.
+  app.use((ctx, next) => {
+    const sub = floorSub(ctx.headers.authorization);
+    if (sub === undefined) {
+      ctx.status = 401;
+      ctx.body = { ok: false };
+      return Promise.resolve();
+    }
+    ctx.state.sub = sub;
+    return next();
+  });
+  app.use(route((ctx) => ({ ok: true, sub: ctx.state.sub as unknown })));
 } else if (variant === 'usual') {
   app.use(koaJwt({ secret }));
   app.use(route((ctx) => ({ ok: true, sub: subOf(ctx.state.user) })));
