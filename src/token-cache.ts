@@ -8,7 +8,8 @@
  * - a hit never outlives the token: `exp` (with the leeway) is checked on every hit;
  * - revocation, type, freshness, custom verification and user lookup still run on every request,
  *   and so does the CSRF comparison;
- * - memory is bounded (least recently used entries go first).
+ * - memory is bounded (least recently used entries go first);
+ * - a payload served from the cache is frozen (shared by the requests that send the token).
  *
  * @module
  */
@@ -44,27 +45,34 @@ export function createVerifiedTokenCache(
   options: VerifiedTokenCacheOptions,
 ): VerifiedTokenCache {
   const maxEntries = options.maxEntries ?? 10_000;
-  const entries = new Map<string, DecodedToken>();
+  // Keyed by the signature segment (43 characters for HS256), not the whole token: hashing a
+  // fresh 400-character string on every request was most of a hit's cost. A hit still requires
+  // the whole token to be equal to the one verified.
+  const entries = new Map<string, CachedToken>();
   return {
     get(token, decodeOptions) {
       if (typeof token !== 'string' || decodeOptions.allowExpired) return undefined;
-      const hit = entries.get(token);
-      if (hit === undefined) return undefined;
+      const key = signatureOf(token);
+      const cached = entries.get(key);
+      if (cached === undefined || cached.token !== token) return undefined;
+      const hit = cached.decoded;
       const exp = hit.payload.exp;
       if (typeof exp === 'number' && Math.trunc(exp) <= config.clock() / 1000 - config.decodeLeeway) {
         // Expired since it was cached: forget it, and let the full decode report the expiry.
-        entries.delete(token);
+        entries.delete(key);
         return undefined;
       }
-      entries.delete(token); // re-insert: a Map keeps insertion order, the oldest is evicted first
-      entries.set(token, hit);
+      entries.delete(key); // re-insert: a Map keeps insertion order, the oldest is evicted first
+      entries.set(key, cached);
       if (decodeOptions.csrfValue) checkCsrf(hit, decodeOptions.csrfValue);
-      return { header: { ...hit.header }, payload: { ...hit.payload } };
+      return hit;
     },
     set(token, decoded) {
       if (typeof token !== 'string') return;
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-      entries.set(token, { header: { ...decoded.header }, payload: { ...decoded.payload } });
+      // Frozen, not copied on every hit: requests share it, and none can change it for the others.
+      const frozen = { header: Object.freeze({ ...decoded.header }), payload: Object.freeze({ ...decoded.payload }) };
+      entries.set(signatureOf(token), { token, decoded: frozen });
     },
     clear() {
       entries.clear();
@@ -73,6 +81,15 @@ export function createVerifiedTokenCache(
       return entries.size;
     },
   };
+}
+
+interface CachedToken {
+  readonly token: string;
+  readonly decoded: DecodedToken;
+}
+
+function signatureOf(token: string): string {
+  return token.slice(token.lastIndexOf('.') + 1);
 }
 
 function checkCsrf(decoded: DecodedToken, csrfValue: string): void {

@@ -88,12 +88,15 @@ describe('verified-token cache', () => {
     expect(calls.decodes).toBe(4);
   });
 
-  it('hands each request its own payload, and can be cleared', async () => {
+  it('serves a frozen payload no request can change for the others, and can be cleared', async () => {
     const { jwt, calls } = counting({ verifiedTokenCache: true });
     const token = await jwt.createAccessToken('alice');
+    await callRoute(jwt, bearer(token));
     const req = {};
     await jwt.verifyRequest(req, portOf(bearer(token)), jwt.compileRoute());
-    (getJwt(req) as Record<string, unknown>).sub = 'mallory';
+    expect(() => {
+      (getJwt(req) as Record<string, unknown>).sub = 'mallory';
+    }).toThrow(TypeError);
     expect(await callRoute(jwt, bearer(token))).toEqual({ status: 200, body: { identity: 'alice' } });
     jwt.clearVerifiedTokenCache();
     await callRoute(jwt, bearer(token));
