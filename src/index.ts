@@ -7,7 +7,7 @@
  */
 export { JwtManager } from './manager.js';
 export type { AnyJwtManager } from './manager.js';
-export type { JwtManagerOptions, RevocationCheck, TokenPair } from './manager.js';
+export type { JwtManagerOptions, TokenPair } from './manager.js';
 export type { RevocationStore, TokenRecord, TtlSeconds } from './stores/types.js';
 export { FAMILY_CLAIM } from './revocation.js';
 export type { JwtOptions, ResolvedConfig, SameSite } from './config.js';

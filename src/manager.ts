@@ -75,9 +75,6 @@ export interface TokenPair {
   refreshToken: string;
 }
 
-/** The revocation check a store contributes; see `useBlocklist`. */
-export type RevocationCheck = (header: JwtHeader, payload: JwtPayload) => MaybePromise<boolean>;
-
 const CALLBACK_NAMES = [
   'userIdentityLoader',
   'additionalClaimsLoader',
@@ -127,7 +124,7 @@ export class JwtManager<
   readonly #callbacks: ManagerCallbacks<TInput, TIdentity, TClaims, TUser>;
   readonly #keys: Keyring;
   readonly #decoder: DecoderContext;
-  readonly #pipeline: PipelineContext & { isRevoked: RevocationCheck | null };
+  readonly #pipeline: PipelineContext;
   readonly #rotation: boolean;
   readonly #tokenCache: VerifiedTokenCache | null;
   #revocation: Revocation | null = null;
