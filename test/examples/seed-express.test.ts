@@ -2,35 +2,28 @@
  * The seed example on Express answers exactly as the seed page says, accepts a token the real
  * flask-jwt-extended made with the same secret, and `npm start` (examples/server.ts) starts it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSeedApp } from '../../examples/seed/app-express.js';
 import { DEVELOPMENT_SECRET, createSeed } from '../../examples/seed/shared.js';
 import { send } from '../behaviour/http.js';
 import { tokenFixtures } from '../helpers/fixtures.js';
+import {
+  FIXTURE_SECRET,
+  type Listening,
+  SEED_BODY,
+  bearer,
+  listen,
+  listeningUrl,
+  login,
+  spawnSeedServer,
+} from './seed-parity.js';
 
-const FIXTURE_SECRET = tokenFixtures.keys.HS256?.secret as string;
-const SEED_BODY = { current_identity: 'test', current_roles: { roles: ['foo', 'bar'] } };
-
-async function start(secret: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(createSeedApp(createSeed({ env: { JWT_SECRET_KEY: secret } })));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+function start(secret: string): Promise<Listening> {
+  return listen(createServer(createSeedApp(createSeed({ env: { JWT_SECRET_KEY: secret } }))));
 }
-
-const login = (url: string, json: unknown, path = '/login') => send(url, { method: 'POST', path, json });
-const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` });
 
 describe('seed example on Express', () => {
   let url: string;
@@ -162,16 +155,9 @@ describe('npm start (examples/server.ts)', () => {
   });
 
   function run(env: Record<string, string>) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/server.ts'], {
-      cwd: new URL('../../', import.meta.url),
-      env: { ...process.env, ...env },
-    });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    return { child, output: () => ({ stdout, stderr }) };
+    const started = spawnSeedServer(env);
+    children.push(started.child);
+    return started;
   }
 
   it('exits with the list of known frameworks for an unknown FRAMEWORK', async () => {
@@ -183,13 +169,7 @@ describe('npm start (examples/server.ts)', () => {
 
   it('starts the Express seed app on PORT', async () => {
     const { child, output } = run({ FRAMEWORK: 'express', PORT: '0', JWT_SECRET_KEY: FIXTURE_SECRET });
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout?.on('data', () => {
-        const match = /listening on (http:\/\/\S+)/.exec(output().stdout);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.once('exit', () => reject(new Error(`server exited: ${output().stderr}`)));
-    });
+    const url = await listeningUrl({ child, output });
     expect(output().stdout).toContain('Seed example (express) listening on http://127.0.0.1:');
     const response = await login(url, { username: 'test', password: 'test' });
     const answer = await send(url, {

@@ -3,25 +3,23 @@
  * apps (same secret), give the same status, body and cookies; the seed page's own answers are
  * checked as well, and `FRAMEWORK=fastify npm start` (examples/server.ts) starts it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSeedApp as createExpressSeedApp } from '../../examples/seed/app-express.js';
 import { createSeedApp as createFastifySeedApp } from '../../examples/seed/app-fastify.js';
 import { createSeed } from '../../examples/seed/shared.js';
 import { type RequestSpec, type ResponseData, send } from '../behaviour/http.js';
-import { tokenFixtures } from '../helpers/fixtures.js';
-
-const FIXTURE_SECRET = tokenFixtures.keys.HS256?.secret as string;
-const SEED_BODY = { current_identity: 'test', current_roles: { roles: ['foo', 'bar'] } };
-const FIXTURE_TOKEN = tokenFixtures.cases.find((c) => c.name === 'seed-userobject-access-fresh')?.token as string;
-const TEST_USER = { username: 'test', password: 'test' };
-
-const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` });
-const login = (url: string, json: unknown, path = '/login') => send(url, { method: 'POST', path, json });
+import {
+  FIXTURE_SECRET,
+  FIXTURE_TOKEN,
+  SEED_BODY,
+  TEST_CREDENTIALS,
+  bearer,
+  describeNpmStart,
+  listen,
+  login,
+} from './seed-parity.js';
 
 /** The claims of a token that do not change from one login to the next. */
 function stableClaims(token: unknown): Record<string, unknown> {
@@ -57,15 +55,9 @@ describe('seed example on Fastify', () => {
   beforeAll(async () => {
     fastify = await createFastifySeedApp(createSeed({ env: { JWT_SECRET_KEY: FIXTURE_SECRET } }));
     fastifyUrl = await fastify.listen({ port: 0, host: '127.0.0.1' });
-    const server = createServer(createExpressSeedApp(createSeed({ env: { JWT_SECRET_KEY: FIXTURE_SECRET } })));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    expressUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    closeExpress = () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+    ({ url: expressUrl, close: closeExpress } = await listen(
+      createServer(createExpressSeedApp(createSeed({ env: { JWT_SECRET_KEY: FIXTURE_SECRET } }))),
+    ));
   });
   afterAll(async () => {
     await fastify.close();
@@ -82,7 +74,7 @@ describe('seed example on Fastify', () => {
 
   /** Logs in on the app at `url` and returns its tokens. */
   async function tokensOf(url: string): Promise<{ access_token: string; refresh_token: string }> {
-    return (await login(url, TEST_USER)).json as { access_token: string; refresh_token: string };
+    return (await login(url, TEST_CREDENTIALS)).json as { access_token: string; refresh_token: string };
   }
 
   it('/login: refuses wrong credentials with the seed page answer, like Express', async () => {
@@ -95,7 +87,7 @@ describe('seed example on Fastify', () => {
   });
 
   it('/login: test/test gets the same two tokens as on Express (identity, roles, type, fresh, lifetime)', async () => {
-    const response = await both(() => ({ method: 'POST', path: '/login', json: TEST_USER }));
+    const response = await both(() => ({ method: 'POST', path: '/login', json: TEST_CREDENTIALS }));
     expect(response.status).toBe(200);
     const tokens = response.json as Record<string, string>;
     expect(Object.keys(tokens)).toEqual(['access_token', 'refresh_token']);
@@ -185,7 +177,7 @@ describe('seed example on Fastify', () => {
   });
 
   it('cookie login, CSRF and cookie logout answer as on Express', async () => {
-    const loginCookies = await both(() => ({ method: 'POST', path: '/login/cookies', json: TEST_USER }));
+    const loginCookies = await both(() => ({ method: 'POST', path: '/login/cookies', json: TEST_CREDENTIALS }));
     expect([loginCookies.status, loginCookies.json]).toEqual([200, { login: true }]);
     expect(comparable(loginCookies)).toMatchObject({
       cookies: [
@@ -196,7 +188,7 @@ describe('seed example on Fastify', () => {
       ],
     });
     const jarOf = async (url: string) => {
-      const lines = (await login(url, TEST_USER, '/login/cookies')).setCookie;
+      const lines = (await login(url, TEST_CREDENTIALS, '/login/cookies')).setCookie;
       return Object.fromEntries(lines.map((line) => line.split(';')[0]?.split('=') ?? [])) as Record<string, string>;
     };
     const noCsrf = await both(async (url) => ({
@@ -234,33 +226,10 @@ describe('seed example on Fastify', () => {
   });
 });
 
-describe('FRAMEWORK=fastify npm start (examples/server.ts)', () => {
-  let child: ChildProcess | undefined;
-  afterAll(() => {
-    child?.kill();
-  });
-
-  it('starts the Fastify seed app on PORT', async () => {
-    const started = spawn(process.execPath, ['--import', 'tsx', 'examples/server.ts'], {
-      cwd: new URL('../../', import.meta.url),
-      env: { ...process.env, FRAMEWORK: 'fastify', PORT: '0', JWT_SECRET_KEY: FIXTURE_SECRET },
-    });
-    child = started;
-    let stdout = '';
-    let stderr = '';
-    started.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      started.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(stdout);
-        if (match?.[1]) resolve(match[1]);
-      });
-      started.once('exit', () => reject(new Error(`server exited: ${stderr}`)));
-    });
-    expect(stdout).toContain('Seed example (fastify) listening on http://127.0.0.1:');
-    const { access_token } = (await login(url, TEST_USER)).json as { access_token: string };
-    const answer = await send(url, { path: '/protected', headers: bearer(access_token) });
-    expect([answer.status, answer.json]).toEqual([200, SEED_BODY]);
-    started.kill();
-  });
+describeNpmStart('fastify', 'Fastify', {
+  title: 'FRAMEWORK=fastify npm start (examples/server.ts)',
+  askProtected: async (url) => {
+    const { access_token } = (await login(url, TEST_CREDENTIALS)).json as { access_token: string };
+    return send(url, { path: '/protected', headers: bearer(access_token) });
+  },
 });
