@@ -35,6 +35,7 @@ import type {
 } from 'fastify';
 import type {
   AnyJwtManager,
+  BodyKind,
   BodyStream,
   CompiledRoute,
   CookieOptions,
@@ -46,12 +47,15 @@ import type {
 import {
   JwtConfigError,
   bodyKindFor,
+  firstHeaderValue,
   formFieldOf,
   isClientError,
+  isUrlEncodedContentType,
   parseFormBody,
   parseJsonBody,
   readBodyText,
   readJwtState,
+  readRouteBody,
 } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
@@ -104,14 +108,11 @@ export interface JwtExtendedOptions {
 }
 
 type Done = (error?: Error | null, payload?: Readable) => void;
-type BodyKind = 'json' | 'form';
 /** A payload stream as Fastify's decompressing preParsing hooks hand it on. */
 type PayloadStream = Readable & { receivedEncodedLength?: number };
 
 /** Methods whose body Fastify never parses: reading it ourselves needs no hand-over. */
 const BODYLESS = new Set(['GET', 'HEAD', 'TRACE']);
-/** The only form body read here; multipart stays with the app's multipart parser. */
-const URLENCODED = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
 const BODY_STAGE_MESSAGE =
   'jwtRequired(): this route reads the token from the request body (json location, or csrfCheckForm); ' +
   'Fastify parses bodies after onRequest and rejects bad JSON before preValidation, so register the hook ' +
@@ -182,9 +183,8 @@ export async function verifyJwtInRequest(
   options: RouteOptions = {},
 ): Promise<JwtState | null> {
   const route = jwt.compileRoute(options);
-  const kind = bodyKindOf(route, request);
   // Fastify never reads a GET body: read it here, as flask would.
-  if (kind !== null && isUnread(request.raw)) request.body = await readBody(request, request.raw, kind);
+  await readUnparsedBody(request, route);
   const state = await jwt.verifyRequest(request, new FastifyRequestPort(request), route);
   if (state !== null) request.jwt = state;
   return state;
@@ -364,8 +364,7 @@ class FastifyRequestPort implements RequestPort {
     return this.#request.url;
   }
   header(name: string): string | undefined {
-    const value = this.#request.headers[name];
-    return Array.isArray(value) ? value[0] : value;
+    return firstHeaderValue(this.#request.headers[name]);
   }
   jsonBody(): unknown {
     return this.#request.body;
@@ -425,10 +424,9 @@ async function guardWithRawBody(
   reply: FastifyReply,
   done: Done,
 ): Promise<void> {
-  const kind = bodyKindOf(route, request);
-  if (kind !== null && isUnread(request.raw)) {
-    if (!BODYLESS.has(request.method)) return done(new JwtConfigError(BODY_STAGE_MESSAGE));
-    request.body = await readBody(request, request.raw, kind);
+  if (BODYLESS.has(request.method)) await readUnparsedBody(request, route);
+  else if (bodyKindOf(route, request) !== null && isUnread(request.raw)) {
+    return done(new JwtConfigError(BODY_STAGE_MESSAGE));
   }
   return guard(jwt, route, request, reply, done);
 }
@@ -450,14 +448,17 @@ async function guardWithPayload(
   const kind = bodyKindOf(route, request);
   if (kind === null) return guard(jwt, route, request, reply, done);
   const limit = request.routeOptions.bodyLimit;
-  if (Number(request.headers['content-length']) > limit) {
+  const declaredLength = Number(request.headers['content-length']);
+  if (declaredLength > limit) {
     // Treated as absent, and left unread: if the token is elsewhere, Fastify answers its own 413.
+    // Not readBodyText's own check: a payload an earlier hook decompressed has no headers (Fastify
+    // checks the encoded length), and a body too long must skip the hand-over below altogether.
     return guard(jwt, route, request, reply, done);
   }
   const text = await readBodyText(asBodyStream(payload), limit);
   request.body = text === undefined ? undefined : parseBody(kind, text);
   if (BODYLESS.has(request.method)) return guard(jwt, route, request, reply, done);
-  const sentLength = (payload as PayloadStream).receivedEncodedLength ?? Number(request.headers['content-length']);
+  const sentLength = (payload as PayloadStream).receivedEncodedLength ?? declaredLength;
   return guard(jwt, route, request, reply, done, () => {
     // Should another hook look at the headers before Fastify does, Fastify parses the same body as
     // usual, checking it against the length the client sent.
@@ -503,18 +504,21 @@ function bodyKindOf(route: CompiledRoute, request: FastifyRequest): BodyKind | n
   const type = request.headers['content-type'];
   const kind = bodyKindFor(route, type);
   // Read as urlencoded, a multipart body would be lost to the app's own multipart parser.
-  return kind === 'form' && !URLENCODED.test(type ?? '') ? null : kind;
+  return kind === 'form' && !isUrlEncodedContentType(type) ? null : kind;
 }
 
+/**
+ * Hooks are not told their stage: on a method Fastify parses, a body no one has started reading
+ * means the hook runs at onRequest, before the body exists.
+ */
 function isUnread(stream: IncomingMessage): boolean {
   return stream.readableFlowing === null && !stream.readableEnded;
 }
 
-async function readBody(request: FastifyRequest, stream: Readable, kind: BodyKind): Promise<unknown> {
-  const limit = request.routeOptions.bodyLimit;
-  if (Number(request.headers['content-length']) > limit) return undefined;
-  const text = await readBodyText(asBodyStream(stream), limit);
-  return text === undefined ? undefined : parseBody(kind, text);
+/** Reads the body Fastify has not (never, for GET) within `bodyLimit`, onto `request.body`. */
+async function readUnparsedBody(request: FastifyRequest, route: CompiledRoute): Promise<void> {
+  const body = await readRouteBody(request.raw, route, request.routeOptions.bodyLimit);
+  if (body !== undefined) request.body = body.value;
 }
 
 /**
