@@ -81,7 +81,9 @@ describe('PyJWT decodes tokens made by jwt-extended', () => {
     const jwt = new JwtManager({ secretKey: secret });
     const token = jwt.createAccessTokenSync('test');
     const [h, p, s] = token.split('.');
-    const tampered = `${h}.${p}.${(s as string).slice(0, -2)}AA`;
+    const signature = s as string;
+    // A different second-to-last character: always different signature bits.
+    const tampered = `${h}.${p}.${signature.slice(0, -2)}${signature.at(-2) === 'A' ? 'B' : 'A'}${signature.slice(-1)}`;
     expect(() => pyjwtDecode(tampered, secret, 'HS256')).toThrow(/InvalidSignatureError|Signature verification failed/);
   });
 });
