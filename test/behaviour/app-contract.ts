@@ -11,6 +11,7 @@
  * in json data.`). Form bodies (`application/x-www-form-urlencoded`) are read by the adapter for
  * `csrfCheckForm`.
  */
+import type { Server } from 'node:http';
 import type { JwtManager, RouteOptions } from '../../src/index.js';
 import {
   JwtNotVerifiedError,
@@ -52,11 +53,46 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
  */
 export const COOKIE_ROUTES = { set: '/cookies/set', unset: '/cookies/unset' } as const;
 
+/** The JSON body of `POST /cookies/set`. */
+export interface SetBody {
+  access?: string;
+  refresh?: string;
+  maxAge?: number;
+  domain?: string;
+}
+
+/** The JSON body of `POST /cookies/unset`. */
+export interface UnsetBody {
+  which?: 'all' | 'access' | 'refresh';
+  domain?: string;
+}
+
 /** A running test app. */
 export interface TestApp {
   /** e.g. `http://127.0.0.1:41234` */
   readonly baseUrl: string;
   close(): Promise<void>;
+}
+
+/**
+ * Starts a Node HTTP server on 127.0.0.1 with a free port, as the test apps of Node-server
+ * frameworks do, and returns it as a {@link TestApp}.
+ */
+export async function listenOnLoopback(server: Server): Promise<TestApp> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
 }
 
 /** Builds and starts (on 127.0.0.1, port 0) a test app for one manager. */

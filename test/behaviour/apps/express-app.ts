@@ -2,7 +2,7 @@
  * The contract's test app on Express, built from a given express module so that one builder
  * serves Express 5 (`express`) and Express 4 (`express4`).
  */
-import { type Server, createServer } from 'node:http';
+import { createServer } from 'node:http';
 import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import {
   jwtRequired,
@@ -13,24 +13,21 @@ import {
   unsetRefreshCookies,
 } from '../../../src/adapters/express.js';
 import type { JwtManager } from '../../../src/index.js';
-import { type AppFactory, COOKIE_ROUTES, PROTECTED_ROUTES, type TestApp, describeRequest } from '../app-contract.js';
+import {
+  type AppFactory,
+  COOKIE_ROUTES,
+  PROTECTED_ROUTES,
+  type SetBody,
+  type TestApp,
+  type UnsetBody,
+  describeRequest,
+  listenOnLoopback,
+} from '../app-contract.js';
 
 /** What the builder needs from an express module (Express 4 and 5 alike). */
 export interface ExpressModule {
   (): Express;
   json(): RequestHandler;
-}
-
-interface SetBody {
-  access?: string;
-  refresh?: string;
-  maxAge?: number;
-  domain?: string;
-}
-
-interface UnsetBody {
-  which?: 'all' | 'access' | 'refresh';
-  domain?: string;
 }
 
 /**
@@ -67,23 +64,6 @@ export function expressAppFactory(express: ExpressModule): AppFactory {
       res.status(500).json({ error: error instanceof Error ? error.message : String(error) });
     };
     app.use(onError);
-    return listen(createServer(app));
-  };
-}
-
-async function listen(server: Server): Promise<TestApp> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return {
-    baseUrl: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    return listenOnLoopback(createServer(app));
   };
 }

@@ -15,19 +15,15 @@ import {
   unsetRefreshCookies,
 } from '../../../src/adapters/fastify.js';
 import type { JwtManager } from '../../../src/index.js';
-import { type AppFactory, COOKIE_ROUTES, PROTECTED_ROUTES, type TestApp, describeRequest } from '../app-contract.js';
-
-interface SetBody {
-  access?: string;
-  refresh?: string;
-  maxAge?: number;
-  domain?: string;
-}
-
-interface UnsetBody {
-  which?: 'all' | 'access' | 'refresh';
-  domain?: string;
-}
+import {
+  type AppFactory,
+  COOKIE_ROUTES,
+  PROTECTED_ROUTES,
+  type SetBody,
+  type TestApp,
+  type UnsetBody,
+  describeRequest,
+} from '../app-contract.js';
 
 /** HEAD is not listed: Fastify derives it from GET, hooks included. */
 const METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];

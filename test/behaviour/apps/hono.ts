@@ -14,19 +14,15 @@ import {
   unsetRefreshCookies,
 } from '../../../src/adapters/hono.js';
 import type { JwtManager } from '../../../src/index.js';
-import { type AppFactory, COOKIE_ROUTES, PROTECTED_ROUTES, type TestApp, describeRequest } from '../app-contract.js';
-
-interface SetBody {
-  access?: string;
-  refresh?: string;
-  maxAge?: number;
-  domain?: string;
-}
-
-interface UnsetBody {
-  which?: 'all' | 'access' | 'refresh';
-  domain?: string;
-}
+import {
+  type AppFactory,
+  COOKIE_ROUTES,
+  PROTECTED_ROUTES,
+  type SetBody,
+  type UnsetBody,
+  describeRequest,
+  listenOnLoopback,
+} from '../app-contract.js';
 
 /**
  * Builds the Hono app of the contract (exported for the adapter's own tests, which also drive it
@@ -64,22 +60,5 @@ export function buildHonoApp(jwt: JwtManager): Hono<{ Variables: JwtVariables }>
 /** The AppFactory for Hono. */
 export const createHonoApp: AppFactory = async (jwt) => {
   const app = buildHonoApp(jwt);
-  return listen(createAdaptorServer({ fetch: app.fetch }) as Server);
+  return listenOnLoopback(createAdaptorServer({ fetch: app.fetch }) as Server);
 };
-
-async function listen(server: Server): Promise<TestApp> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return {
-    baseUrl: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
-}

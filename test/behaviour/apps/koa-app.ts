@@ -2,7 +2,7 @@
  * The contract's test app on Koa, built from a given Koa class so that one builder serves Koa 3
  * (`koa`) and Koa 2 (`koa2`). No router: a small dispatcher maps each path to its middleware.
  */
-import { type Server, createServer } from 'node:http';
+import { createServer } from 'node:http';
 import { bodyParser } from '@koa/bodyparser';
 import type Koa from 'koa';
 import type { Middleware } from 'koa';
@@ -15,22 +15,18 @@ import {
   unsetRefreshCookies,
 } from '../../../src/adapters/koa.js';
 import type { JwtManager } from '../../../src/index.js';
-import { type AppFactory, COOKIE_ROUTES, PROTECTED_ROUTES, type TestApp, describeRequest } from '../app-contract.js';
+import {
+  type AppFactory,
+  COOKIE_ROUTES,
+  PROTECTED_ROUTES,
+  type SetBody,
+  type UnsetBody,
+  describeRequest,
+  listenOnLoopback,
+} from '../app-contract.js';
 
 /** The Koa class (Koa 2 and 3 share the API the app uses). */
 export type KoaClass = typeof Koa;
-
-interface SetBody {
-  access?: string;
-  refresh?: string;
-  maxAge?: number;
-  domain?: string;
-}
-
-interface UnsetBody {
-  which?: 'all' | 'access' | 'refresh';
-  domain?: string;
-}
 
 /**
  * Builds the Koa app of the contract.
@@ -97,22 +93,5 @@ export function buildKoaApp(KoaCtor: KoaClass, jwt: JwtManager): Koa {
  * ```
  */
 export function koaAppFactory(KoaCtor: KoaClass): AppFactory {
-  return async (jwt) => listen(createServer(buildKoaApp(KoaCtor, jwt).callback()));
-}
-
-async function listen(server: Server): Promise<TestApp> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return {
-    baseUrl: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return async (jwt) => listenOnLoopback(createServer(buildKoaApp(KoaCtor, jwt).callback()));
 }
