@@ -58,6 +58,12 @@ export interface JwtManagerOptions<
   verifiedTokenCache?: boolean | VerifiedTokenCacheOptions;
 }
 
+/** Saves a verified state for the getters (not the `null` of an OPTIONS request) and returns it. */
+function saveState(carrier: object, state: JwtState | null): JwtState | null {
+  if (state !== null) saveJwtState(carrier, state);
+  return state;
+}
+
 /**
  * A manager of any identity, claims and user types: what adapters and stores accept.
  *
@@ -412,18 +418,6 @@ export class JwtManager<
   }
 
   /**
-   * Decodes a token and returns header and payload together.
-   *
-   * @example
-   * ```ts
-   * const { header, payload } = await jwt.decodeTokenWithHeader(token)
-   * ```
-   */
-  async decodeTokenWithHeader(token: string, options: DecodeOptions = {}): Promise<DecodedToken> {
-    return decode(this.#decoder, token, options);
-  }
-
-  /**
    * The header of a token, without verifying anything (flask `get_unverified_jwt_headers`).
    *
    * @example
@@ -489,10 +483,10 @@ export class JwtManager<
    * ```
    */
   verifyRequest(carrier: object, port: RequestPort, route: CompiledRoute): MaybePromise<JwtState | null> {
-    return chain(runPipeline(this.#pipeline, createRequestView(port), route), (state) => {
-      if (state !== null) saveJwtState(carrier, state);
-      return state;
-    });
+    const result = runPipeline(this.#pipeline, createRequestView(port), route);
+    // No closure on the synchronous path: it runs once per protected request.
+    if (!isPromiseLike<JwtState | null>(result)) return saveState(carrier, result);
+    return Promise.resolve(result).then((state) => saveState(carrier, state));
   }
 
   /**

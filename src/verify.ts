@@ -105,9 +105,18 @@ export function runPipeline(
   route: CompiledRoute,
 ): MaybePromise<JwtState | null> {
   if (request.method === 'OPTIONS') return null;
-  return chain(locateAndDecode(context, request, route), (found) =>
-    found === null ? anonymousState(context.config) : checkToken(context, route, found),
-  );
+  const found = locateAndDecode(context, request, route);
+  return isPromiseLike<FoundToken | null>(found)
+    ? Promise.resolve(found).then((value) => afterLocation(context, route, value))
+    : afterLocation(context, route, found);
+}
+
+function afterLocation(
+  context: PipelineContext,
+  route: CompiledRoute,
+  found: FoundToken | null,
+): MaybePromise<JwtState> {
+  return found === null ? anonymousState(context.config) : checkToken(context, route, found);
 }
 
 interface FoundToken {
@@ -207,7 +216,10 @@ function locateAndDecode(
       throw error;
     }
     const location = route.locations[i] as TokenLocation;
-    return chain(context.decode(located.token, { csrfValue: located.csrfValue }), (decoded) => ({ decoded, location }));
+    const decoded = context.decode(located.token, { csrfValue: located.csrfValue });
+    return isPromiseLike<DecodedToken>(decoded)
+      ? Promise.resolve(decoded).then((value) => ({ decoded: value, location }))
+      : { decoded, location };
   }
   if (route.optional) return null;
   throw new NoAuthorizationError(missingMessage(route.locations, missing));
