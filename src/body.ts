@@ -120,12 +120,16 @@ export interface NodeBodyRequest extends BodyStream {
   readonly headers: NodeHeaders;
 }
 
-/** The kinds of body the core reads: JSON (the `json` location) or urlencoded (`csrfCheckForm`). */
-export type BodyKind = 'json' | 'form';
+/**
+ * The kinds of body a route may need: JSON (the `json` location), an urlencoded form or a
+ * multipart form (`csrfCheckForm`). The core reads the first two itself; a multipart body is left
+ * to the framework's or the app's multipart parser.
+ */
+export type BodyKind = 'json' | 'form' | 'multipart';
 
 /** A body read for a route: its kind, its text, and its parsed value (`undefined` for invalid JSON). */
 export interface RouteBody {
-  readonly kind: BodyKind;
+  readonly kind: 'json' | 'form';
   readonly text: string;
   readonly value: unknown;
 }
@@ -151,7 +155,7 @@ export async function readRouteBody(
   if (req.method?.toUpperCase() === 'OPTIONS') return undefined;
   const contentType = firstHeaderValue(req.headers['content-type']);
   const kind = bodyKindFor(route, contentType);
-  if (kind === null || (kind === 'form' && !isUrlEncodedContentType(contentType))) return undefined;
+  if (kind === null || kind === 'multipart') return undefined;
   const text = await readBodyText(req, limit);
   if (text === undefined) return undefined;
   return { kind, text, value: kind === 'json' ? parseJsonBody(text) : parseFormBody(text) };
@@ -192,7 +196,7 @@ export function parseFormBody(text: string): Record<string, string | string[]> {
 
 /**
  * The kind of body a route needs read, from its content type: `json` (for the `json` location),
- * `form` (urlencoded or multipart, for `csrfCheckForm`), or `null` for anything else.
+ * `form` (urlencoded) or `multipart` (for `csrfCheckForm`), or `null` for anything else.
  *
  * @example
  * ```ts
@@ -201,8 +205,8 @@ export function parseFormBody(text: string): Record<string, string | string[]> {
  */
 export function bodyKindFor(route: BodyRoute, contentType: string | undefined): BodyKind | null {
   if (route.needsJsonBody && isJsonContentType(contentType)) return 'json';
-  if (route.needsFormBody && isFormContentType(contentType)) return 'form';
-  return null;
+  if (!route.needsFormBody || !isFormContentType(contentType)) return null;
+  return isUrlEncodedContentType(contentType) ? 'form' : 'multipart';
 }
 
 /**

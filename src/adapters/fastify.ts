@@ -50,7 +50,6 @@ import {
   firstHeaderValue,
   formFieldOf,
   isClientError,
-  isUrlEncodedContentType,
   parseFormBody,
   parseJsonBody,
   readBodyText,
@@ -498,13 +497,12 @@ function skipFastifyBodyParser(request: FastifyRequest): void {
 }
 
 /** Which body this route would read its token (or CSRF value) from in this request, if any. */
-function bodyKindOf(route: CompiledRoute, request: FastifyRequest): BodyKind | null {
+function bodyKindOf(route: CompiledRoute, request: FastifyRequest): Exclude<BodyKind, 'multipart'> | null {
   // OPTIONS passes without verification: its body is the app's business.
   if (request.method === 'OPTIONS') return null;
-  const type = request.headers['content-type'];
-  const kind = bodyKindFor(route, type);
-  // Read as urlencoded, a multipart body would be lost to the app's own multipart parser.
-  return kind === 'form' && !isUrlEncodedContentType(type) ? null : kind;
+  const kind = bodyKindFor(route, request.headers['content-type']);
+  // A multipart body is left to the app's own multipart parser.
+  return kind === 'multipart' ? null : kind;
 }
 
 /**
@@ -530,7 +528,7 @@ function asBodyStream(stream: Readable): BodyStream {
 }
 
 /** Lenient, as flask's `get_json(silent=True)`: invalid JSON is no token here, never a 400. */
-function parseBody(kind: BodyKind, text: string): unknown {
+function parseBody(kind: Exclude<BodyKind, 'multipart'>, text: string): unknown {
   return kind === 'json' ? parseJsonBody(text) : parseFormBody(text);
 }
 

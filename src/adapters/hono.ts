@@ -35,7 +35,6 @@ import {
   firstHeaderValue,
   formFieldOf,
   isClientError,
-  isUrlEncodedContentType,
   parseFormBody,
   parseJsonBody,
   readBodyText,
@@ -273,7 +272,7 @@ async function requestPort<E extends Env, P extends string, I extends Input>(
   let form: ((name: string) => string | undefined) | undefined;
   if (kind === 'json') {
     json = parseJsonBody((await readBody(c, () => c.req.text())) ?? '');
-  } else if (kind === 'form' && !isUrlEncodedContentType(contentType)) {
+  } else if (kind === 'multipart') {
     const fields = await readBody(c, () => c.req.formData());
     form = (name) => {
       const value = fields?.get(name);
