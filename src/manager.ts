@@ -472,8 +472,8 @@ export class JwtManager<
 
   /**
    * Runs the whole pipeline on a request and saves the result for the getters, keyed by
-   * `carrier` (the framework's request or context object). Gives the saved state, or `null` for
-   * OPTIONS (a promise only when a loader, callback or store is asynchronous). Throws or rejects
+   * `carrier` (the framework's request or context object). Gives the saved state (an anonymous one
+   * for OPTIONS; a promise only when a loader, callback or store is asynchronous). Throws or rejects
    * with a {@link JwtExtendedError}; turn it into a response with {@link JwtManager.errorResponse}.
    * Adapters call this; apps use their framework's middleware.
    *

@@ -1,6 +1,6 @@
 /**
  * The request pipeline (flask's `verify_jwt_in_request`), in its exact check order:
- * OPTIONS passes -> locate and decode (only "no token" falls through to the next location; CSRF
+ * OPTIONS passes as anonymous -> locate and decode (only "no token" falls through to the next location; CSRF
  * is read before the cookie token is decoded) -> type -> fresh -> blocklist -> custom
  * verification -> user lookup. The caller saves the state only after all of it passed.
  *
@@ -90,9 +90,14 @@ export function compileRoute(config: ResolvedConfig, options: RouteOptions = {})
 }
 
 /**
- * Runs the pipeline. Gives the state to save, or `null` for an OPTIONS request (which passes
- * untouched); throws, or rejects, with the first error in flask's order. It returns a promise only
- * when a key loader, the store or a callback does: a synchronous app verifies without any.
+ * Runs the pipeline. Gives the state to save; throws, or rejects, with the first error in flask's
+ * order. It returns a promise only when a key loader, the store or a callback does: a synchronous
+ * app verifies without any.
+ *
+ * OPTIONS passes without looking at any token, as in flask (a CORS preflight carries none), and
+ * gets the state of an optional route without a token: flask saves nothing there, so a handler
+ * that reads the identity raises and answers 500. Here the getters give `null` / `{}` instead,
+ * which is what a handler that serves both anonymous and signed-in requests already expects.
  *
  * @example
  * ```ts
@@ -103,8 +108,8 @@ export function runPipeline(
   context: PipelineContext,
   request: RequestView,
   route: CompiledRoute,
-): MaybePromise<JwtState | null> {
-  if (request.method === 'OPTIONS') return null;
+): MaybePromise<JwtState> {
+  if (request.method === 'OPTIONS') return anonymousState(context.config);
   const found = locateAndDecode(context, request, route);
   return isPromiseLike<FoundToken | null>(found)
     ? Promise.resolve(found).then((value) => afterLocation(context, route, value))

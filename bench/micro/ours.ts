@@ -265,11 +265,14 @@ async function authorizeRows({ keys, token }: OursInput): Promise<Candidate[]> {
       ...base,
       id: authorizeIds.options,
       label: labels.options,
-      note: 'OPTIONS passes untouched: the entry cost every request pays',
+      note: 'OPTIONS reads no token and saves the anonymous state: the entry cost every request pays',
       selfCheck: () => {
         const carrier = {};
         if (cached.authorize(carrier, options, cachedRoute) !== undefined) throw new Error('OPTIONS was refused');
-        if (readState(carrier) !== undefined) throw new Error('OPTIONS left state on its carrier');
+        const state = readState(carrier);
+        if (state === undefined || state.payload?.sub !== undefined) {
+          throw new Error('OPTIONS must leave the anonymous state (no payload) on its carrier');
+        }
       },
       run: () => {
         const carrier = {};

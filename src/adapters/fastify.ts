@@ -164,7 +164,7 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Jwt
 
 /**
  * Verifies the request by hand (flask `verify_jwt_in_request`), e.g. inside a handler: resolves to
- * the state (also on `request.jwt`), `null` for OPTIONS, or rejects with the `JwtExtendedError`
+ * the state (also on `request.jwt`; anonymous for OPTIONS), or rejects with the `JwtExtendedError`
  * (answer it with {@link jwtErrorHandler}). The JSON body is the one Fastify parsed. The
  * zero-argument getters of `jwt-extended/context` need `jwtRequired`; here pass `request`.
  *

@@ -102,7 +102,7 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Mid
 
 /**
  * Verifies the request by hand (flask `verify_jwt_in_request`), for handlers that decide
- * themselves. Resolves to the saved state (also in `c.get('jwt')`), or `null` for OPTIONS; rejects
+ * themselves. Resolves to the saved state (also in `c.get('jwt')`; anonymous for OPTIONS); rejects
  * with the `JwtExtendedError` (turn it into a response with `jwt.errorResponse(error)`).
  * The zero-argument getters of `jwt-extended/context` need {@link jwtRequired}; here use the
  * getters that take `c`.

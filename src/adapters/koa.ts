@@ -104,7 +104,7 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Mid
 
 /**
  * Verifies the request by hand (flask `verify_jwt_in_request`). Resolves to the saved state
- * (also in `ctx.state.jwt`), or `null` for OPTIONS; rejects with the `JwtExtendedError` (turn
+ * (also in `ctx.state.jwt`; anonymous for OPTIONS); rejects with the `JwtExtendedError` (turn
  * it into a response with `jwt.errorResponse(error)`). The zero-argument getters of
  * `jwt-extended/context` need {@link jwtRequired}; here use the getters that take `ctx`.
  *
