@@ -1,6 +1,8 @@
 /**
- * `Set-Cookie` lines for the JWT and CSRF cookies, attribute for attribute as Werkzeug 2.2 writes
- * them for flask-jwt-extended: `name=value; Domain; Expires; Max-Age; Secure; HttpOnly; Path; SameSite`.
+ * `Set-Cookie` lines for the JWT and CSRF cookies, attribute for attribute as Werkzeug writes them
+ * for flask-jwt-extended: `name=value; Domain; Expires; Max-Age; Secure; HttpOnly; Path; SameSite`,
+ * with the `Domain` of current Werkzeug (2.3 and later, what `pip install flask-jwt-extended`
+ * brings): without leading dots.
  *
  * @module
  */
@@ -126,9 +128,21 @@ function cookieNames(config: ResolvedConfig, kind: CookieKind) {
       };
 }
 
+/**
+ * The `Domain` attribute as current Werkzeug writes it: `.example.com` becomes `example.com`.
+ * RFC 6265 §5.2.3 makes browsers ignore a leading dot, so both forms reach the same hosts, and
+ * the cookie a later `unset` writes matches the one `set` wrote.
+ */
+function domainAttribute(domain: string): string {
+  let start = 0;
+  while (start < domain.length && domain.charCodeAt(start) === 46) start++;
+  return start === 0 ? domain : domain.slice(start);
+}
+
 function serialize(config: ResolvedConfig, cookie: CookieAttributes, nowMs: number): string {
   let line = `${cookie.name}=${cookie.value}`;
-  if (cookie.domain) line += `; Domain=${cookie.domain}`;
+  const domain = cookie.domain ? domainAttribute(cookie.domain) : '';
+  if (domain) line += `; Domain=${domain}`;
   if (cookie.expired) {
     line += `; Expires=${EPOCH}`;
   } else if (cookie.maxAge !== null) {

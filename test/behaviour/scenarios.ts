@@ -1088,6 +1088,41 @@ export const SCENARIOS: readonly Scenario[] = [
       ],
     }),
   },
+  {
+    id: '43d',
+    row: null,
+    title: 'cookies: a domain argument ".override.example.com" is written without its dot (Werkzeug >= 2.3)',
+    config: 'cookies',
+    tokens: oneAccess,
+    request: (t) => ({ method: 'POST', path: '/cookies/set', json: { access: t.a, domain: '.override.example.com' } }),
+    expect: (t) => ({
+      status: 200,
+      body: {},
+      setCookie: [
+        `access_token_cookie=${need(t.a)}; Domain=override.example.com; HttpOnly; Path=/`,
+        `csrf_access_token=${csrfOf(t.a)}; Domain=override.example.com; Path=/`,
+      ],
+    }),
+  },
+  {
+    id: '43e',
+    row: null,
+    title: 'cookies: unset with the domain ".override.example.com" matches the cookie set with it',
+    config: 'cookies',
+    request: () => ({
+      method: 'POST',
+      path: '/cookies/unset',
+      json: { which: 'access', domain: '.override.example.com' },
+    }),
+    expect: {
+      status: 200,
+      body: {},
+      setCookie: [
+        'access_token_cookie=; Domain=override.example.com; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Path=/',
+        'csrf_access_token=; Domain=override.example.com; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/',
+      ],
+    },
+  },
 
   // ---- query string (44–45) ----
   {
