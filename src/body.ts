@@ -264,6 +264,30 @@ export function firstHeaderValue(value: string | readonly string[] | undefined):
   return typeof value === 'string' || value === undefined ? value : value[0];
 }
 
+/**
+ * Whether a header came on more than one line of a Node request, from `rawHeaders` (name, value,
+ * name, value, ...; names as the client wrote them). `IncomingMessage#headers` cannot tell: it keeps
+ * the first `Authorization` and joins most other repeats with ", ". What `RequestPort#headerRepeated`
+ * returns on Node.
+ *
+ * @example
+ * ```ts
+ * const port = { headerRepeated: (name: string) => nodeHeaderRepeated(req.rawHeaders, name), ... }
+ * ```
+ */
+export function nodeHeaderRepeated(rawHeaders: readonly string[], lowerCaseName: string): boolean {
+  const length = lowerCaseName.length;
+  let seen = false;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    // Comparing lengths first keeps this a few nanoseconds per header on the common path.
+    if (name.length !== length || (name !== lowerCaseName && name.toLowerCase() !== lowerCaseName)) continue;
+    if (seen) return true;
+    seen = true;
+  }
+  return false;
+}
+
 /** A fetch `Request` after {@link bufferWebBody}: the one to use from now on, and whether to read it. */
 export interface BufferedWebBody {
   /** The request with its body intact (in memory, or replayed whole when over the limit). */

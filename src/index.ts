@@ -35,6 +35,7 @@ export {
   bodyKindFor,
   bufferWebBody,
   firstHeaderValue,
+  nodeHeaderRepeated,
   formFieldOf,
   isFormContentType,
   isUrlEncodedContentType,

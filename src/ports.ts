@@ -26,6 +26,13 @@ export interface RequestPort {
   /** A header's value by lower-case name; the first value when it was sent several times. */
   header(lowerCaseName: string): string | undefined;
   /**
+   * Whether the header came on more than one line (Node keeps only the first `Authorization` and
+   * joins others with ", "). The core refuses a repeated token or CSRF header, so a second line can
+   * never decide what the first one meant. Leave it out where the framework cannot tell (fetch's
+   * `Headers` joins repeats into one value, which the core then parses as one).
+   */
+  headerRepeated?(lowerCaseName: string): boolean;
+  /**
    * The parsed JSON body, or `undefined` when there is none or it did not parse. Only called for
    * the `json` location, after the core checked the content type.
    */

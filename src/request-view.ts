@@ -10,14 +10,19 @@ import type { RequestPort } from './ports.js';
 export interface RequestView {
   readonly method: string;
   header(lowerCaseName: string): string | undefined;
+  /** Whether the header came on more than one line (false where the port cannot tell). */
+  headerRepeated(lowerCaseName: string): boolean;
   cookie(name: string): string | undefined;
+  /** Whether the cookie came more than once (one `Cookie` header or several). */
+  cookieRepeated(name: string): boolean;
   query(name: string): string | undefined;
   jsonBody(): unknown;
   formField(name: string): string | undefined;
 }
 
 /**
- * Wraps a port. The first value wins for repeated cookies and query parameters, as in Werkzeug.
+ * Wraps a port. The first value wins for repeated cookies and query parameters, as in Werkzeug;
+ * the locators refuse a repeated JWT cookie themselves.
  *
  * @example
  * ```ts
@@ -34,6 +39,7 @@ class PortView implements RequestView {
   readonly method: string;
   readonly #port: RequestPort;
   #cookies: Map<string, string> | undefined;
+  #repeatedCookies: Set<string> | undefined;
   #query: URLSearchParams | undefined;
 
   constructor(port: RequestPort) {
@@ -46,9 +52,25 @@ class PortView implements RequestView {
     return this.#port.header(name);
   }
 
+  headerRepeated(name: string): boolean {
+    return this.#port.headerRepeated?.(name) === true;
+  }
+
   cookie(name: string): string | undefined {
-    this.#cookies ??= parseCookieHeader(this.#port.header('cookie'));
-    return this.#cookies.get(name);
+    return this.#parsedCookies().get(name);
+  }
+
+  cookieRepeated(name: string): boolean {
+    this.#parsedCookies();
+    return this.#repeatedCookies?.has(name) === true;
+  }
+
+  #parsedCookies(): Map<string, string> {
+    if (this.#cookies === undefined) {
+      this.#repeatedCookies = new Set();
+      this.#cookies = parseCookies(this.#port.header('cookie'), this.#repeatedCookies);
+    }
+    return this.#cookies;
   }
 
   query(name: string): string | undefined {
@@ -75,13 +97,22 @@ class PortView implements RequestView {
  * ```
  */
 export function parseCookieHeader(header: string | undefined): Map<string, string> {
+  return parseCookies(header, undefined);
+}
+
+/** {@link parseCookieHeader}, also noting in `repeated` each name that came more than once. */
+function parseCookies(header: string | undefined, repeated: Set<string> | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
   if (!header) return cookies;
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=');
     if (eq === -1) continue;
     const name = pair.slice(0, eq).trim();
-    if (name === '' || cookies.has(name)) continue;
+    if (name === '') continue;
+    if (cookies.has(name)) {
+      repeated?.add(name);
+      continue;
+    }
     let value = pair.slice(eq + 1).trim();
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
     cookies.set(name, value.includes('%') ? safeDecode(value) : value);

@@ -29,7 +29,14 @@ import type {
   ResponsePort,
   RouteOptions,
 } from '../index.js';
-import { firstHeaderValue, formFieldOf, isClientError, readJwtState, readRouteBody } from '../index.js';
+import {
+  firstHeaderValue,
+  formFieldOf,
+  isClientError,
+  nodeHeaderRepeated,
+  readJwtState,
+  readRouteBody,
+} from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
 export {
@@ -221,6 +228,7 @@ function requestPort(req: Request): RequestPort {
     method: req.method,
     url: req.originalUrl,
     header: (name) => firstHeaderValue(req.headers[name]),
+    headerRepeated: (name) => nodeHeaderRepeated(req.rawHeaders, name),
     jsonBody: () => req.body as unknown,
     formField: (name) => formFieldOf(req.body, req.headers['content-type'], name),
   };

@@ -48,6 +48,7 @@ import {
   JwtConfigError,
   bodyKindFor,
   firstHeaderValue,
+  nodeHeaderRepeated,
   formFieldOf,
   isClientError,
   parseFormBody,
@@ -364,6 +365,9 @@ class FastifyRequestPort implements RequestPort {
   }
   header(name: string): string | undefined {
     return firstHeaderValue(this.#request.headers[name]);
+  }
+  headerRepeated(name: string): boolean {
+    return nodeHeaderRepeated(this.#request.raw.rawHeaders, name);
   }
   jsonBody(): unknown {
     return this.#request.body;

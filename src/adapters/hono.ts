@@ -33,6 +33,7 @@ import {
   bodyKindFor,
   bufferWebBody,
   firstHeaderValue,
+  nodeHeaderRepeated,
   formFieldOf,
   isClientError,
   parseFormBody,
@@ -282,10 +283,15 @@ async function requestPort<E extends Env, P extends string, I extends Input>(
     const fields = parseFormBody((await readBody(c, () => c.req.text())) ?? '');
     form = (name) => formFieldOf(fields, contentType, name);
   }
+  const env: unknown = c.env;
   return {
     method: c.req.method,
     url: c.req.url,
     header: headerReader(c),
+    // Only Node's rawHeaders can tell two lines from one; fetch's Headers has already joined them.
+    ...(isNodeBindings(env) && {
+      headerRepeated: (name: string) => nodeHeaderRepeated(env.incoming.rawHeaders, name),
+    }),
     jsonBody: () => json,
     formField: (name) => form?.(name),
   };

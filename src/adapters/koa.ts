@@ -35,7 +35,14 @@ import type {
   ResponsePort,
   RouteOptions,
 } from '../index.js';
-import { firstHeaderValue, formFieldOf, isClientError, readJwtState, readRouteBody } from '../index.js';
+import {
+  firstHeaderValue,
+  formFieldOf,
+  isClientError,
+  nodeHeaderRepeated,
+  readJwtState,
+  readRouteBody,
+} from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
 export {
@@ -260,6 +267,7 @@ async function requestPort(ctx: AnyContext, route: CompiledRoute): Promise<Reque
     method: ctx.method,
     url: ctx.url,
     header: (name) => firstHeaderValue(ctx.req.headers[name]),
+    headerRepeated: (name) => nodeHeaderRepeated(ctx.req.rawHeaders, name),
     // The core asks for these only after checking the content type itself.
     jsonBody: () => slot.body,
     formField: (name) => formFieldOf(slot.body, ctx.req.headers['content-type'], name),

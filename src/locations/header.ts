@@ -38,6 +38,9 @@ function isSimpleToken(text: string): boolean {
 export const fromHeaders: Locator = (request, config): LocatedToken => {
   const { headerName: name, headerType: type } = config;
   const raw = request.header(config.headerNameLowerCase);
+  // Two lines are refused whatever they hold: Node keeps only the first, a WSGI server joins them,
+  // so a second line must never decide (or be ignored in deciding) which token is used.
+  if (raw !== undefined && request.headerRepeated(config.headerNameLowerCase)) throw badHeader(name, type);
   // The usual `Bearer <JWT>` needs none of the splitting below.
   if (
     type &&
@@ -61,13 +64,18 @@ export const fromHeaders: Locator = (request, config): LocatedToken => {
       throw new NoAuthorizationError(`Missing '${type}' type in '${name}' header. Expected '${name}: ${type} <JWT>'`);
     }
     parts = matching[0] as string[];
-    if (parts.length !== 2) throw new InvalidHeaderError(`Bad ${name} header. Expected '${name}: ${type} <JWT>'`);
+    if (parts.length !== 2) throw badHeader(name, type);
   } else {
     parts = words(value);
-    if (parts.length !== 1) throw new InvalidHeaderError(`Bad ${name} header. Expected '${name}: <JWT>'`);
+    if (parts.length !== 1) throw badHeader(name, type);
   }
   return { token: parts[parts.length - 1], csrfValue: null };
 };
+
+/** flask's 422 for a malformed header: `Bad Authorization header. Expected 'Authorization: Bearer <JWT>'`. */
+function badHeader(name: string, type: string): InvalidHeaderError {
+  return new InvalidHeaderError(`Bad ${name} header. Expected '${name}: ${type ? `${type} ` : ''}<JWT>'`);
+}
 
 /** Python's `str.split()`: runs of whitespace separate, no empty words. */
 function words(text: string): string[] {

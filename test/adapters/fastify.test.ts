@@ -181,7 +181,17 @@ describe('the jwtExtended plugin', () => {
     expect((await app.inject({ url: '/open', headers: bearer(alice) })).json()).toEqual({ jwt: null });
     const options = await app.inject({ method: 'OPTIONS', url: '/typed' });
     expect(options.statusCode).toBe(200);
-    expect(options.json()).toEqual({ jwt: { header: {}, payload: {}, identityClaim: 'sub', identity: null, user: null, userLoaded: false, location: null } });
+    expect(options.json()).toEqual({
+      jwt: {
+        header: {},
+        payload: {},
+        identityClaim: 'sub',
+        identity: null,
+        user: null,
+        userLoaded: false,
+        location: null,
+      },
+    });
   });
 
   it('lets routes with their own generics use the hook (type check)', async () => {
@@ -845,7 +855,15 @@ describe('errors', () => {
     const json = await app.inject({ method: 'POST', url: '/by-hand-json', payload: { access_token: token } });
     expect(json.json()).toEqual({ identity: 'dave' });
     expect((await app.inject({ method: 'OPTIONS', url: '/by-hand-options' })).json()).toEqual({
-      state: { header: {}, payload: {}, identityClaim: 'sub', identity: null, user: null, userLoaded: false, location: null },
+      state: {
+        header: {},
+        payload: {},
+        identityClaim: 'sub',
+        identity: null,
+        user: null,
+        userLoaded: false,
+        location: null,
+      },
     });
   });
 });

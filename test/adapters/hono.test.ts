@@ -141,7 +141,15 @@ for (const transport of [inProcess, overNodeServer()]) {
         );
         const res = await send(app, '/p', { method: 'OPTIONS' });
         expect(res.status).toBe(200);
-        const anonymous = { header: {}, payload: {}, identityClaim: 'sub', identity: null, user: null, userLoaded: false, location: null };
+        const anonymous = {
+          header: {},
+          payload: {},
+          identityClaim: 'sub',
+          identity: null,
+          user: null,
+          userLoaded: false,
+          location: null,
+        };
         expect(await res.json()).toEqual({ slot: anonymous, state: anonymous });
       });
 

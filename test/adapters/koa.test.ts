@@ -139,7 +139,18 @@ for (const [name, KoaClass] of [
         const { base } = await start(app);
         const res = await call(base, { method: 'OPTIONS', path: '/' });
         expect(res.status).toBe(200);
-        expect(res.json).toEqual({ slot: 'set', state: { header: {}, payload: {}, identityClaim: 'sub', identity: null, user: null, userLoaded: false, location: null } });
+        expect(res.json).toEqual({
+          slot: 'set',
+          state: {
+            header: {},
+            payload: {},
+            identityClaim: 'sub',
+            identity: null,
+            user: null,
+            userLoaded: false,
+            location: null,
+          },
+        });
       });
 
       it('refuses a bad route option when the middleware is created', () => {
@@ -528,7 +539,10 @@ for (const [name, KoaClass] of [
       it('resolves to an anonymous state on an optional route and on OPTIONS', async () => {
         const { base } = await started;
         expect((await call(base, { path: '/' })).json).toEqual({ state: { identity: null }, slot: null });
-        expect((await call(base, { method: 'OPTIONS', path: '/' })).json).toEqual({ state: { identity: null }, slot: null });
+        expect((await call(base, { method: 'OPTIONS', path: '/' })).json).toEqual({
+          state: { identity: null },
+          slot: null,
+        });
       });
 
       it('rejects with the client error, for the handler to answer', async () => {

@@ -482,28 +482,128 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: fail(422, 'Not enough segments', 'message'),
   },
 
-  // ---- Authorization sent twice ----
-  // Node's HTTP parser discards repeated `Authorization` headers (like Host or Content-Type): every
-  // framework sees only the first, which is also what Werkzeug's `headers.get` returns. (The raw
-  // lines stay in `req.rawHeaders` / `req.headersDistinct`; jwt-extended never reads those.) So the
-  // first header decides, whatever the second holds. Unlike row 6, nothing is joined with ", ".
+  // ---- a token or CSRF header on two lines, a JWT cookie sent twice ----
+  // Node keeps only the first `Authorization` line (the rest stay in `rawHeaders`) and a WSGI server
+  // joins repeated lines, so which line counted used to depend on the server: a valid token followed
+  // by a forged one was accepted here. Two lines are now refused with flask's 422 for a malformed
+  // header, whatever they hold and on every framework (optional routes included: it is not "no
+  // token"). The same for a JWT cookie sent twice and a CSRF header on two lines.
   {
     id: 'x-dup-a',
     row: null,
-    title: 'Authorization sent twice: the first (valid) one is used',
+    title: 'Authorization on two lines, valid then forged: 422',
     config: 'default',
     tokens: oneAccess,
     request: (t) => get('/protected', { authorization: [`Bearer ${need(t.a)}`, 'Bearer xxx'] }),
-    expect: (t) => verified(t.a),
+    expect: fail(422, BAD_HEADER),
   },
   {
     id: 'x-dup-b',
     row: null,
-    title: 'Authorization sent twice: the first (invalid) one is used',
+    title: 'Authorization on two lines, forged then valid: 422',
     config: 'default',
     tokens: oneAccess,
     request: (t) => get('/protected', { authorization: ['Bearer xxx', `Bearer ${need(t.a)}`] }),
-    expect: fail(422, 'Not enough segments'),
+    expect: fail(422, BAD_HEADER),
+  },
+  {
+    id: 'x-dup-c',
+    row: null,
+    title: 'Authorization on two lines, the same valid token twice: 422',
+    config: 'default',
+    tokens: oneAccess,
+    request: (t) => get('/protected', { authorization: [`Bearer ${need(t.a)}`, `Bearer ${need(t.a)}`] }),
+    expect: fail(422, BAD_HEADER),
+  },
+  {
+    id: 'x-dup-d',
+    row: null,
+    title: 'Authorization on two lines at an optional route: 422, not anonymous',
+    config: 'default',
+    tokens: oneAccess,
+    request: (t) => get('/optional', { authorization: ['Basic creds', `Bearer ${need(t.a)}`] }),
+    expect: fail(422, BAD_HEADER),
+  },
+  {
+    id: 'x-dup-e',
+    row: null,
+    title: 'a custom header name and type on two lines: the message names them',
+    config: 'xToken',
+    tokens: oneAccess,
+    request: (t) => get('/protected', { 'x-token': [`JWT ${need(t.a)}`, `JWT ${need(t.a)}`] }),
+    expect: fail(422, "Bad X-Token header. Expected 'X-Token: JWT <JWT>'"),
+  },
+  {
+    id: 'x-dup-f',
+    row: null,
+    title: 'an empty header type, two lines: the message has no type',
+    config: 'rawHeader',
+    tokens: oneAccess,
+    request: (t) => get('/protected', { authorization: [need(t.a), need(t.a)] }),
+    expect: fail(422, "Bad Authorization header. Expected 'Authorization: <JWT>'"),
+  },
+  {
+    id: 'x-dup-g',
+    row: null,
+    title: 'Authorization on two lines at a cookies-only app: not read, the cookie decides',
+    config: 'cookies',
+    tokens: oneAccess,
+    request: (t) => ({ path: '/protected', cookies: accessCookie(t.a), headers: { authorization: ['x', 'y'] } }),
+    expect: (t) => verified(t.a, 'cookies'),
+  },
+  {
+    id: 'x-dup-h',
+    row: null,
+    title: 'the JWT cookie twice in one Cookie header: 422',
+    config: 'cookies',
+    tokens: oneAccess,
+    request: (t) => get('/protected', { cookie: `access_token_cookie=${need(t.a)}; access_token_cookie=xxx` }),
+    expect: fail(422, 'Bad cookie "access_token_cookie": sent more than once'),
+  },
+  {
+    id: 'x-dup-i',
+    row: null,
+    title: 'the JWT cookie on two Cookie lines: 422',
+    config: 'cookies',
+    tokens: oneAccess,
+    request: (t) => get('/protected', { cookie: ['access_token_cookie=xxx', `access_token_cookie=${need(t.a)}`] }),
+    expect: fail(422, 'Bad cookie "access_token_cookie": sent more than once'),
+  },
+  {
+    id: 'x-dup-j',
+    row: null,
+    title: 'another cookie twice is not the JWT cookie: 200',
+    config: 'cookies',
+    tokens: oneAccess,
+    request: (t) => get('/protected', { cookie: `theme=a; access_token_cookie=${need(t.a)}; theme=b` }),
+    expect: (t) => verified(t.a, 'cookies'),
+  },
+  {
+    id: 'x-dup-k',
+    row: null,
+    title: 'the CSRF header on two lines at a POST: 422',
+    config: 'cookies',
+    tokens: oneAccess,
+    request: (t) => ({
+      method: 'POST',
+      path: '/protected',
+      cookies: accessCookie(t.a),
+      headers: { 'x-csrf-token': [csrfOf(t.a), csrfOf(t.a)] },
+    }),
+    expect: fail(422, "Bad X-CSRF-TOKEN header. Expected 'X-CSRF-TOKEN: <CSRF token>'"),
+  },
+  {
+    id: 'x-dup-l',
+    row: null,
+    title: 'the CSRF header on two lines at a GET: not read, 200',
+    config: 'cookies',
+    tokens: oneAccess,
+    request: (t) => ({
+      path: '/protected',
+      cookies: accessCookie(t.a),
+      headers: { 'x-csrf-token': [csrfOf(t.a), 'other'] },
+    }),
+    expect: (t) => verified(t.a, 'cookies'),
   },
 
   // ---- methods (16) ----
