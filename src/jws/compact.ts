@@ -7,6 +7,7 @@
 import { JwtDecodeError } from '../errors.js';
 import type { JwtHeader } from '../types.js';
 import { decodeBase64urlStrict } from './base64url.js';
+import { jsonSyntaxReason } from './json-error.js';
 
 /**
  * A token taken apart but not yet trusted: nothing here is verified.
@@ -34,16 +35,6 @@ type Part = 'header' | 'payload';
 let lastHeaderSegment = '';
 let lastHeader: Record<string, unknown> = {};
 
-/**
- * V8's reason without the excerpt of the input it sometimes quotes
- * (`Unexpected token 'x', "xyz" is not valid JSON`): messages never repeat token content.
- */
-function jsonReason(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  const excerpt = message.indexOf(', "');
-  return excerpt > 0 && message.endsWith(' is not valid JSON') ? message.slice(0, excerpt) : message;
-}
-
 // Fatal: Buffer#toString would turn invalid UTF-8 into U+FFFD; refuse it instead, as Python does.
 // ignoreBOM: a byte-order mark stays in the text, so JSON.parse refuses it (no token carries one).
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -58,8 +49,10 @@ function parseJsonObject(bytes: Buffer, part: Part): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (e) {
-    throw new JwtDecodeError(`Invalid ${part} string: ${jsonReason(e)}`);
+  } catch {
+    // Python's wording and a position, never V8's message (it quotes the input, and changes
+    // between Node versions).
+    throw new JwtDecodeError(`Invalid ${part} string: ${jsonSyntaxReason(text)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new JwtDecodeError(`Invalid ${part} string: must be a json object`);
@@ -92,8 +85,8 @@ function checkHeader(header: Record<string, unknown>): void {
  * 8. a non-string `kid`: `Key ID header parameter must be a string`; any `crit`:
  *    `Unsupported critical header parameter`.
  *
- * base64url is strict (see `decodeBase64urlStrict`) and JSON must be UTF-8. `<reason>` is V8's,
- * not Python's, and never quotes the token.
+ * base64url is strict (see `decodeBase64urlStrict`) and JSON must be UTF-8. `<reason>` is Python's
+ * (`Expecting value: line 1 column 8 (char 7)`, see `jsonSyntaxReason`): a position, never token text.
  *
  * @example
  * ```ts

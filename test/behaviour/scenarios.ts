@@ -181,6 +181,11 @@ export function tokenKit(jwt: JwtManager): TokenKit {
   };
 }
 
+/** A token of the given header and payload texts (JSON or not), with a signature never checked. */
+function textToken(header: string, payload: string): string {
+  return `${encodeBase64url(header)}.${encodeBase64url(payload)}.c2lnbmF0dXJl`;
+}
+
 /** An unsigned `alg: none` token (PyJWT's `algorithm=None`). */
 function unsignedToken(payload: Record<string, unknown>): string {
   return `${encodeBase64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${encodeBase64url(JSON.stringify(payload))}.`;
@@ -480,6 +485,28 @@ export const SCENARIOS: readonly Scenario[] = [
     config: 'errorKey',
     request: () => get('/protected', bearer('xxx')),
     expect: fail(422, 'Not enough segments', 'message'),
+  },
+
+  // ---- JSON errors: Python's wording and a position, never token text (V8's message quoted it) ----
+  {
+    id: 'x-reason-a',
+    row: null,
+    title: 'a payload that is not JSON ("exp":NaN): the message has no token text',
+    config: 'default',
+    request: () =>
+      get(
+        '/protected',
+        bearer(textToken('{"alg":"HS256","typ":"JWT"}', '{"sub":"username","iat":1893499332,"exp":NaN}')),
+      ),
+    expect: fail(422, 'Invalid payload string: Expecting value: line 1 column 42 (char 41)'),
+  },
+  {
+    id: 'x-reason-b',
+    row: null,
+    title: 'a header that is not JSON (unclosed): the message has no token text',
+    config: 'default',
+    request: () => get('/protected', bearer(textToken('{"alg":"HS256","typ":"JWT"', '{"sub":"username"}'))),
+    expect: fail(422, "Invalid header string: Expecting ',' delimiter: line 1 column 27 (char 26)"),
   },
 
   // ---- a token or CSRF header on two lines, a JWT cookie sent twice ----
