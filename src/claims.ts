@@ -16,9 +16,13 @@ import {
   JwtDecodeError,
   MissingRequiredClaimError,
 } from './errors.js';
+import { FAMILY_CLAIM } from './revocation.js';
 import type { JwtHeader, JwtPayload } from './types.js';
 
-/** Claims jwt-extended writes itself; everything else in a payload is an application claim. */
+/**
+ * Claims jwt-extended writes itself; everything else in a payload is an application claim.
+ * `fam` is the refresh family of `refreshTokenRotation` (see `FAMILY_CLAIM`): ours, not the app's.
+ */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'fresh',
   'iat',
@@ -29,6 +33,7 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'aud',
   'iss',
   'exp',
+  FAMILY_CLAIM,
 ]);
 
 /** What a decode needs beyond the config: the CSRF value to compare and whether expiry is waived. */

@@ -10,6 +10,7 @@
 import type { AccessTokenOptions, JwtManagerOptions, RefreshTokenOptions } from '../../src/index.js';
 import { JwtManager, RESERVED_CLAIMS } from '../../src/index.js';
 import { encodeBase64url, importSigningKey, nodeCryptoEngine, sortedHeaderJson } from '../../src/jws/index.js';
+import { createMemoryStore } from '../../src/stores/memory.js';
 import { tokenFixtures } from '../helpers/fixtures.js';
 import type { RequestSpec } from './http.js';
 
@@ -102,6 +103,7 @@ export const CONFIGS = {
   issuer: { decodeIssuer: 'my_iss' },
   rs256: { algorithm: 'RS256', privateKey: rsaKey.privateKeyPem, publicKey: rsaKey.publicKeyPem },
   hs512: { algorithm: 'HS512' },
+  rotation: { refreshTokenRotation: true, blocklist: createMemoryStore() },
 } satisfies Record<string, JwtManagerOptions>;
 
 /** A configuration's name. */
@@ -179,6 +181,11 @@ export function tokenKit(jwt: JwtManager): TokenKit {
     refresh: (identity = 'username', options) => jwt.createRefreshToken(identity, options),
     raw: rawToken,
   };
+}
+
+/** A scenario's own precondition (a bug in the table, not in the library, when it fails). */
+function expect_(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`scenario bug: ${what}`);
 }
 
 /** A token of the given header and payload texts (JSON or not), with a signature never checked. */
@@ -485,6 +492,34 @@ export const SCENARIOS: readonly Scenario[] = [
     config: 'errorKey',
     request: () => get('/protected', bearer('xxx')),
     expect: fail(422, 'Not enough segments', 'message'),
+  },
+
+  // ---- getJwtClaims: the application's claims only ----
+  {
+    id: 'x-claims-fam',
+    row: null,
+    title: 'refreshTokenRotation: getJwtClaims leaves out the family claim fam (getJwt keeps it)',
+    config: 'rotation',
+    tokens: async (k) => {
+      const pair = await k.jwt.createTokenPair('username', { additionalClaims: { roles: ['foo', 'bar'] } });
+      return { a: pair.accessToken };
+    },
+    request: (t) => get('/protected', bearer(t.a)),
+    expect: (t) => {
+      const payload = { type: 'access', fresh: false, jti: null, ...segment(t.a, 1) };
+      expect_(typeof payload.fam === 'string', 'the token carries a family');
+      return {
+        status: 200,
+        body: {
+          identity: 'username',
+          jwt: payload,
+          header: segment(t.a, 0),
+          claims: { roles: ['foo', 'bar'] },
+          location: 'headers',
+          user: NO_USER_LOOKUP,
+        },
+      };
+    },
   },
 
   // ---- JSON errors: Python's wording and a position, never token text (V8's message quoted it) ----
