@@ -506,7 +506,7 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     request: (t) => get('/protected', bearer(t.a)),
     expect: (t) => {
-      const payload = { type: 'access', fresh: false, jti: null, ...segment(t.a, 1) };
+      const payload: Record<string, unknown> = { type: 'access', fresh: false, jti: null, ...segment(t.a, 1) };
       expect_(typeof payload.fam === 'string', 'the token carries a family');
       return {
         status: 200,
