@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from './config.js';
 import { type Duration, durationToSeconds } from './duration.js';
 import { JwtEncodeError } from './errors.js';
+import { timeOrderedJti } from './issue-time.js';
 import { type BoundKey, nodeCryptoEngine, pythonCompatibleJson, sortedHeaderJson } from './jws/index.js';
 
 /** Options of `createAccessToken` (flask's keyword arguments). */
@@ -77,7 +78,8 @@ function buildPayload(config: ResolvedConfig, parts: TokenParts): Record<string,
   const payload: Record<string, unknown> = {
     fresh: freshClaim(parts.fresh, nowMs),
     iat,
-    jti: randomUUID(),
+    // A UUIDv7: flask's random-UUID jti, carrying the issue millisecond for exact cut-offs.
+    jti: timeOrderedJti(nowMs),
     type: parts.type,
   };
   defineClaim(payload, config.identityClaim, parts.identity);

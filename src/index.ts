@@ -8,8 +8,8 @@
 export { JwtManager } from './manager.js';
 export type { AnyJwtManager } from './manager.js';
 export type { JwtManagerOptions, TokenPair } from './manager.js';
-export type { RevocationStore, TokenRecord, TtlSeconds } from './stores/types.js';
-export { FAMILY_CLAIM } from './revocation.js';
+export type { OverRevocation, RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './stores/types.js';
+export { DEFAULT_REFRESH_REUSE_INTERVAL, FAMILY_CLAIM } from './revocation.js';
 export type { JwtOptions, ResolvedConfig, SameSite } from './config.js';
 export type { Duration } from './duration.js';
 export { durationToSeconds } from './duration.js';

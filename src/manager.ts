@@ -18,7 +18,7 @@ import { type Keyring, createKeyring } from './keyring.js';
 import type { RequestPort, ResponsePort } from './ports.js';
 import { createRequestView } from './request-view.js';
 import { errorResponse } from './responses.js';
-import { FAMILY_CLAIM, type Revocation, createRevocation } from './revocation.js';
+import { DEFAULT_REFRESH_REUSE_INTERVAL, FAMILY_CLAIM, type Revocation, createRevocation } from './revocation.js';
 import { type JwtState, saveJwtState } from './state.js';
 import { type VerifiedTokenCache, type VerifiedTokenCacheOptions, createVerifiedTokenCache } from './token-cache.js';
 import { createMemoryStore } from './stores/memory.js';
@@ -49,6 +49,14 @@ export interface JwtManagerOptions<
    * Needs `blocklist`. Default `false`.
    */
   refreshTokenRotation?: boolean;
+  /**
+   * Under `refreshTokenRotation`: seconds during which the refresh token just used may be
+   * presented again (a second tab, a retry after a lost response or a store timeout) and gets a
+   * new pair of the same family, revoking nothing. An older generation, or the same token after
+   * the interval, is reuse. `0` is strict single use. Default
+   * {@link DEFAULT_REFRESH_REUSE_INTERVAL} (10 s).
+   */
+  refreshReuseInterval?: number;
   /**
    * Cache verified tokens for clients that send the same token many times (off by default). A hit
    * skips the signature check but never outlives `exp`, and revocation, CSRF and every other check
@@ -132,6 +140,7 @@ export class JwtManager<
   readonly #decoder: DecoderContext;
   readonly #pipeline: PipelineContext;
   readonly #rotation: boolean;
+  readonly #reuseInterval: number;
   readonly #tokenCache: VerifiedTokenCache | null;
   #revocation: Revocation | null = null;
 
@@ -166,6 +175,14 @@ export class JwtManager<
       claimRefresh: null,
     };
     this.#rotation = options.refreshTokenRotation === true;
+    this.#reuseInterval = options.refreshReuseInterval ?? DEFAULT_REFRESH_REUSE_INTERVAL;
+    if (!(
+      typeof this.#reuseInterval === 'number' &&
+      this.#reuseInterval >= 0 &&
+      Number.isFinite(this.#reuseInterval)
+    )) {
+      throw new JwtConfigError('refreshReuseInterval must be a number of seconds >= 0 (0 = strict single use)');
+    }
     if (this.#rotation && !options.blocklist) {
       throw new JwtConfigError(
         'refreshTokenRotation needs a revocation store: pass blocklist: createMemoryStore() from jwt-extended/stores/memory (one process) or createRedisStore(redis) from jwt-extended/stores/redis',
@@ -593,7 +610,7 @@ export class JwtManager<
    * ```
    */
   useBlocklist(store: RevocationStore): this {
-    this.#revocation = createRevocation(store, this.config);
+    this.#revocation = createRevocation(store, this.config, this.#reuseInterval);
     this.#refreshRevocationCheck();
     return this;
   }
@@ -623,7 +640,9 @@ export class JwtManager<
 
   /**
    * "Log out everywhere": every token of this identity (the identity claim's value, e.g.
-   * `getJwtIdentity(req)`) issued before the current second is refused from now on.
+   * `getJwtIdentity(req)`) issued up to now is refused from now on, on every instance sharing the
+   * store; tokens minted after it returns are accepted (exact to the millisecond for tokens
+   * minted here, see docs/revocation.md for flask-minted ones).
    *
    * @example
    * ```ts

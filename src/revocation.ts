@@ -10,11 +10,22 @@
 import type { ResolvedConfig } from './config.js';
 import { RefreshTokenReuseError } from './errors.js';
 import { isPromiseLike } from './internal/promise.js';
-import type { RevocationStore, TokenRecord, TtlSeconds } from './stores/types.js';
+import { cutoffAfter, issueTimeOf } from './issue-time.js';
+import type { RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './stores/types.js';
 import type { JwtHeader, JwtPayload, MaybePromise } from './types.js';
 
 /** The claim that ties the tokens of one login together under refresh-token rotation. */
 export const FAMILY_CLAIM = 'fam';
+
+/**
+ * Default `refreshReuseInterval`, in seconds: long enough for a second tab or a client's retry
+ * after a lost response or a store timeout, short enough that a thief replaying a stolen,
+ * already-used refresh token later still trips reuse detection.
+ */
+export const DEFAULT_REFRESH_REUSE_INTERVAL = 10;
+
+/** Longest wait for the clock to leave the logout's millisecond (a frozen test clock never does). */
+const CUTOFF_SETTLE_TRIES = 3;
 
 /**
  * Binds a store to a configuration.
@@ -25,12 +36,17 @@ export const FAMILY_CLAIM = 'fam';
  * await revocation.revoke(payload)
  * ```
  */
-export function createRevocation(store: RevocationStore, config: ResolvedConfig) {
+export function createRevocation(
+  store: RevocationStore,
+  config: ResolvedConfig,
+  reuseIntervalSeconds: number = DEFAULT_REFRESH_REUSE_INTERVAL,
+) {
   const nowSeconds = () => config.clock() / 1000;
   const record = (payload: JwtPayload): TokenRecord => ({
     jti: payload.jti,
     identity: identityKey(payload[config.identityClaim]),
-    iat: typeof payload.iat === 'number' ? payload.iat : undefined,
+    // The exact millisecond for our own tokens, the whole-second iat for flask's.
+    iat: issueTimeOf(payload),
     exp: typeof payload.exp === 'number' ? payload.exp : undefined,
     family: typeof payload[FAMILY_CLAIM] === 'string' ? (payload[FAMILY_CLAIM] as string) : undefined,
   });
@@ -49,25 +65,33 @@ export function createRevocation(store: RevocationStore, config: ResolvedConfig)
     /** Refuses one token from now on, for as long as it could otherwise be accepted. */
     revoke: (payload: JwtPayload): MaybePromise<void> => store.revoke(record(payload), ttlOf(payload)),
     /**
-     * Refuses every token of `identity` issued before the current second. A token issued in the
-     * current second stays valid, so a user who logs out everywhere can log in again at once.
+     * "Log out everywhere": refuses every token of `identity` issued up to the current
+     * millisecond, on every instance sharing the store. Exact for tokens minted by jwt-extended
+     * (their issue millisecond is in the `jti`); a flask-minted token of the logout's own second
+     * is refused too (its `iat` cannot say which side of the logout it falls). Resolves once the
+     * clock has left that millisecond, so a token minted afterwards in this process is accepted.
      */
-    revokeAllFor: (identity: unknown): MaybePromise<void> =>
-      store.revokeAllFor(identityKey(identity), Math.floor(nowSeconds()), longestLifetime()),
+    async revokeAllFor(identity: unknown): Promise<void> {
+      const cutoffMs = Math.floor(config.clock());
+      await store.revokeAllFor(identityKey(identity), cutoffAfter(cutoffMs), longestLifetime());
+      for (let i = 0; i < CUTOFF_SETTLE_TRIES && Math.floor(config.clock()) <= cutoffMs; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    },
     /**
-     * Marks a refresh token used. On a second use (a replay, or a race with a thief) the whole
-     * family is revoked and {@link RefreshTokenReuseError} is thrown.
+     * Marks a refresh token used. A repeat within the reuse interval (a second tab, a retry) is
+     * let through; any other second use (a replay, a race with a thief, an older generation)
+     * revokes the whole family and throws {@link RefreshTokenReuseError}.
      */
     claimRefresh(header: JwtHeader, payload: JwtPayload): MaybePromise<void> {
-      const jti = payload.jti;
-      if (jti === null) return undefined;
-      const first = store.claimRefreshToken(jti, ttlOf(payload));
-      const onClaim = (isFirst: boolean): MaybePromise<void> => {
-        if (isFirst) return undefined;
-        const family = record(payload).family;
+      if (payload.jti === null) return undefined;
+      const token = record(payload);
+      const claim = store.claimRefreshToken(token, ttlOf(payload), reuseIntervalSeconds);
+      const onClaim = (outcome: RefreshClaim): MaybePromise<void> => {
+        if (outcome !== 'reuse') return undefined;
         const reuse = new RefreshTokenReuseError('Refresh token reuse detected', { header, payload });
-        if (family === undefined) throw reuse;
-        const revoked = store.revokeFamily(family, longestLifetime());
+        if (token.family === undefined) throw reuse;
+        const revoked = store.revokeFamily(token.family, longestLifetime(), token.identity);
         if (isPromiseLike(revoked)) {
           return Promise.resolve(revoked).then(() => {
             throw reuse;
@@ -75,7 +99,7 @@ export function createRevocation(store: RevocationStore, config: ResolvedConfig)
         }
         throw reuse;
       };
-      return isPromiseLike<boolean>(first) ? Promise.resolve(first).then(onClaim) : onClaim(first);
+      return isPromiseLike<RefreshClaim>(claim) ? Promise.resolve(claim).then(onClaim) : onClaim(claim);
     },
   };
 }

@@ -10,10 +10,10 @@
  *
  * @module
  */
-export type { RevocationStore, TokenRecord, TtlSeconds } from './types.js';
+export type { OverRevocation, RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './types.js';
 export { MIN_TTL_SECONDS } from './ttl.js';
 export { createMemoryStore, DEFAULT_MAX_ENTRIES } from './memory.js';
-export type { MemoryEviction, MemoryRecordKind, MemoryStore, MemoryStoreOptions } from './memory.js';
+export type { MemoryRecordKind, MemoryStore, MemoryStoreOptions } from './memory.js';
 export {
   createRedisStore,
   DEFAULT_COMMAND_TIMEOUT_MS,

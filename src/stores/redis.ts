@@ -5,9 +5,10 @@
  * @module
  */
 import { callWithTimeout, STORE_UNAVAILABLE_MESSAGE, type RedisLike } from './redis-command.js';
-import { WIDEN_SCRIPT } from './redis-script.js';
-import { checkCutoff, issuedBeforeCutoff, normalizeTtl } from './ttl.js';
-import type { RevocationStore, TokenRecord, TtlSeconds } from './types.js';
+import { checkServerConfig } from './redis-config-check.js';
+import { CLAIM_SCRIPT, RECOVER_SCRIPT, WIDEN_SCRIPT } from './redis-script.js';
+import { checkCutoff, checkInterval, issuedBeforeCutoff, normalizeTtl } from './ttl.js';
+import type { OverRevocation, RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './types.js';
 import { JwtConfigError, StoreUnavailableError } from '../errors.js';
 
 export { STORE_UNAVAILABLE_MESSAGE, type RedisLike } from './redis-command.js';
@@ -50,6 +51,26 @@ export interface RedisStoreOptions {
    * `failOpen`, swallowed. For logs and metrics; an exception thrown by it is ignored.
    */
   onError?: (error: StoreUnavailableError) => void;
+  /**
+   * Called when the store finds that Redis lost its data (the epoch key is gone: a restart
+   * without persistence, `FLUSHALL`, a failover to an empty replica, an eviction) and applies
+   * the fail-safe: a global cut-off at that instant, so every token issued before it must log in
+   * again. Also called, once, when this store is the first to use an empty Redis. For alerts and
+   * metrics; an exception thrown by it is ignored.
+   */
+  onOverRevocation?: (event: OverRevocation) => void;
+  /**
+   * Called with each start-up warning about the server's configuration (no persistence, an
+   * evicting `maxmemory-policy`, `CONFIG GET` refused). Default: `process.emitWarning`.
+   */
+  onWarning?: (message: string) => void;
+  /** Check the server's configuration with `CONFIG GET` when the store is created. Default `true`. */
+  checkServerConfig?: boolean;
+  /**
+   * Current time in epoch seconds, for the global cut-off written when data loss is found.
+   * Default `Date.now() / 1000`; inject a fake in tests.
+   */
+  clock?: () => number;
 }
 
 /**
@@ -65,8 +86,13 @@ export interface RedisStore extends RevocationStore {
   isRevoked(token: TokenRecord): Promise<boolean>;
   revoke(token: TokenRecord, ttlSeconds: TtlSeconds): Promise<void>;
   revokeAllFor(identity: string, beforeEpochSeconds: number, ttlSeconds: TtlSeconds): Promise<void>;
-  revokeFamily(family: string, ttlSeconds: TtlSeconds): Promise<void>;
-  claimRefreshToken(jti: string, ttlSeconds: TtlSeconds): Promise<boolean>;
+  revokeFamily(family: string, ttlSeconds: TtlSeconds, identity?: string): Promise<void>;
+  claimRefreshToken(token: TokenRecord, ttlSeconds: TtlSeconds, reuseIntervalSeconds: number): Promise<RefreshClaim>;
+  /**
+   * The start-up configuration check (already started by {@link createRedisStore} unless
+   * `checkServerConfig: false`): resolves with the warnings it reported.
+   */
+  checkServer(): Promise<string[]>;
 }
 
 interface ResolvedOptions {
@@ -74,6 +100,7 @@ interface ResolvedOptions {
   timeoutMs: number;
   failOpen: boolean;
   onError: ((error: StoreUnavailableError) => void) | undefined;
+  clock: () => number;
 }
 
 function resolveOptions(client: RedisLike, options: RedisStoreOptions): ResolvedOptions {
@@ -89,7 +116,9 @@ function resolveOptions(client: RedisLike, options: RedisStoreOptions): Resolved
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
     throw new JwtConfigError('commandTimeoutMs must be a positive number of milliseconds');
   }
-  return { prefix, timeoutMs, failOpen: options.failOpen === true, onError: options.onError };
+  const clock = options.clock ?? (() => Date.now() / 1000);
+  if (typeof clock !== 'function') throw new JwtConfigError('clock must be a function returning epoch seconds');
+  return { prefix, timeoutMs, failOpen: options.failOpen === true, onError: options.onError, clock };
 }
 
 /** Milliseconds for `PX`, or an empty string meaning "keep for good" to the script. */
@@ -101,11 +130,22 @@ function ttlArgument(ttlSeconds: TtlSeconds): number | '' {
 /**
  * Creates a {@link RevocationStore} on Redis.
  *
- * Keys (after `prefix`): `jti:<jti>`, `cutoff:<identity>`, `family:<family>` for revocations and
- * `used:<jti>` for refresh claims; each lives as long as the caller's TTL (`PX`), or for good.
- * `isRevoked` is a single `MGET`, one round trip. Writes go through one small Lua script so a
- * repeated write never shortens a TTL or moves a cut-off back; `claimRefreshToken` is
- * `SET ... NX`, atomic across every process.
+ * Keys (after `prefix`): `jti:<jti>`, `cutoff:<identity>`, `family:<family>` for revocations,
+ * `used:<jti>` and `latest:<family>` for refresh claims, each living as long as the caller's TTL
+ * (`PX`) or for good; and `epoch`, kept for good, whose value is the global cut-off.
+ * `isRevoked` is a single `MGET` (one round trip) that reads `epoch` with the token's keys. Writes
+ * go through small Lua scripts, so a repeated write never shortens a TTL or moves a cut-off back
+ * and a refresh claim is atomic across every process.
+ *
+ * **Data loss is detected, never served.** Redis without `epoch` has lost (or never had) our
+ * data: a restart without persistence, `FLUSHALL`, a failover to an empty replica, an evicted
+ * key. The first lookup that sees it writes `epoch` = the current instant (atomically, once for
+ * every process), which refuses every token issued before it: everyone logs in again, and no
+ * revoked token comes back. `onOverRevocation` reports it. The first start against an empty Redis
+ * does the same (nothing tells a new Redis from a wiped one). A failover to a replica that lags
+ * (has `epoch` but misses the last writes) cannot be seen this way: see `docs/revocation.md`.
+ * At creation the store checks the server's configuration (`CONFIG GET`) and warns when Redis
+ * has no persistence or may evict keys.
  *
  * Every command has its own deadline (`commandTimeoutMs`), so a down or stalled Redis yields
  * {@link StoreUnavailableError} promptly (the core answers 503) instead of hanging, whatever the
@@ -114,9 +154,10 @@ function ttlArgument(ttlSeconds: TtlSeconds): number | '' {
  * - attach an `'error'` listener to the client (ioredis reports connection errors as events;
  *   without a listener it prints them); ioredis reconnects by itself and calls succeed again;
  * - a write that timed out may still reach Redis later (ioredis replays queued commands on
- *   reconnect). For `revoke*` that is harmless; for `claimRefreshToken` the outcome is unknown, so
- *   the client should retry the refresh later rather than assume its token is unused. Creating
- *   the client with `enableOfflineQueue: false` makes outages fail at once instead of at the deadline.
+ *   reconnect). For `revoke*` that is harmless; a refresh claim that lands late is answered
+ *   `'repeat'` to the client's retry within the reuse interval, so it is not mistaken for theft.
+ *   Creating the client with `enableOfflineQueue: false` makes outages fail at once instead of at
+ *   the deadline.
  *
  * Redis Cluster is not supported: `MGET` spans keys in different hash slots.
  *
@@ -126,17 +167,20 @@ function ttlArgument(ttlSeconds: TtlSeconds): number | '' {
  * import { createRedisStore } from 'jwt-extended/stores/redis';
  *
  * const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
- * client.on('error', (err) => log.warn({ err }, 'redis'));
+ * client.on('error', (err) => console.warn('redis', err.message));
  * const store = createRedisStore(client, { prefix: 'myapp:jwt:' });
  * await store.revoke({ jti: 'j1', identity: 'alice', iat: 1_700_000_000, exp: 1_700_000_900 }, 900);
+ * client.disconnect();
  * ```
  */
 export function createRedisStore(client: RedisLike, options: RedisStoreOptions = {}): RedisStore {
-  const { prefix, timeoutMs, failOpen, onError } = resolveOptions(client, options);
+  const { prefix, timeoutMs, failOpen, onError, clock } = resolveOptions(client, options);
+  const epochKey = `${prefix}epoch`;
   const jtiKey = (jti: string): string => `${prefix}jti:${jti}`;
   const cutoffKey = (identity: string): string => `${prefix}cutoff:${identity}`;
   const familyKey = (family: string): string => `${prefix}family:${family}`;
   const usedKey = (jti: string): string => `${prefix}used:${jti}`;
+  const latestKey = (family: string): string => `${prefix}latest:${family}`;
 
   function report(failure: StoreUnavailableError): StoreUnavailableError {
     try {
@@ -145,6 +189,10 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
       // A logging hook must not change what the caller sees.
     }
     return failure;
+  }
+
+  function failure(message: string): StoreUnavailableError {
+    return report(new StoreUnavailableError(STORE_UNAVAILABLE_MESSAGE, { cause: new Error(message) }));
   }
 
   async function send(command: string, ...args: (string | number)[]): Promise<unknown> {
@@ -160,21 +208,60 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
     await send('EVAL', WIDEN_SCRIPT, 1, key, value, ttlArgument(ttlSeconds), mode);
   }
 
+  /** The fail-safe for a Redis without our history: a global cut-off now. Returns the cut-off in force. */
+  async function recover(at: number = clock()): Promise<number> {
+    // Half a millisecond past the instant, like a logout: tokens of that millisecond are refused too.
+    const cutoff = (Math.floor(at * 1000) + 0.5) / 1000;
+    const reply = await send('EVAL', RECOVER_SCRIPT, 1, epochKey, String(cutoff));
+    if (!Array.isArray(reply) || reply[1] === null || reply[1] === undefined)
+      throw failure('Unexpected recovery reply');
+    const inForce = Number(reply[1]);
+    if (reply[0] === 1) {
+      try {
+        options.onOverRevocation?.({ reason: 'data-loss', scope: 'global', cutoff: inForce });
+      } catch {
+        // A monitoring hook must not change what the caller sees.
+      }
+    }
+    return inForce;
+  }
+
   async function lookup(token: TokenRecord): Promise<boolean> {
-    // The cut-off key goes first: every token has an identity, the other two keys are optional.
-    const keys = [cutoffKey(token.identity)];
+    // epoch and the cut-off first: every token has an identity, the other two keys are optional.
+    const keys = [epochKey, cutoffKey(token.identity)];
     if (token.jti !== null) keys.push(jtiKey(token.jti));
     if (token.family !== undefined) keys.push(familyKey(token.family));
     const reply = await send('MGET', ...keys);
     if (!Array.isArray(reply) || reply.length !== keys.length) {
       // Refuse rather than guess what an odd client or proxy meant.
-      throw report(new StoreUnavailableError(STORE_UNAVAILABLE_MESSAGE, { cause: new Error('Unexpected MGET reply') }));
+      throw failure('Unexpected MGET reply');
     }
-    const [cutoff, ...flags] = reply as unknown[];
+    const [epoch, cutoff, ...flags] = reply as unknown[];
     if (flags.some((flag) => flag !== null && flag !== undefined)) return true;
+    const global = epoch === null || epoch === undefined ? await recover() : Number(epoch);
+    if (issuedBeforeCutoff(token.iat, global)) return true;
     if (cutoff === null || cutoff === undefined) return false;
     return issuedBeforeCutoff(token.iat, Number(cutoff));
   }
+
+  // Find out at once whether Redis holds our history, so a fresh or wiped Redis gets its global
+  // cut-off now rather than at the first request (which would refuse tokens minted meanwhile).
+  // A failure here is not reported: the first lookup sees the same state and deals with it.
+  // The cut-off is the store's creation: tokens minted while the check is in flight are not refused.
+  const createdAt = clock();
+  const started: Promise<unknown> = callWithTimeout(client, timeoutMs, 'GET', epochKey)
+    .then(
+      (epoch) => (epoch === null ? recover(createdAt) : undefined),
+      () => undefined,
+    )
+    .catch(() => undefined);
+
+  let configCheck: Promise<string[]> | undefined;
+  const checkServer = (): Promise<string[]> => {
+    configCheck ??= checkServerConfig(client, timeoutMs, options.onWarning);
+    return configCheck;
+  };
+  if (options.checkServerConfig !== false) void checkServer();
 
   return {
     async isRevoked(token) {
@@ -200,10 +287,24 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
     async revokeFamily(family, ttlSeconds) {
       await widen(familyKey(family), '1', ttlSeconds, '');
     },
-    async claimRefreshToken(jti, ttlSeconds) {
+    async claimRefreshToken(token, ttlSeconds, reuseIntervalSeconds) {
+      const intervalMs = Math.round(checkInterval(reuseIntervalSeconds) * 1000);
+      if (token.jti === null) throw new TypeError('claimRefreshToken needs a token with a jti');
       const ttl = ttlArgument(ttlSeconds);
-      const expiry = ttl === '' ? [] : ['PX', ttl];
-      return (await send('SET', usedKey(jti), '1', ...expiry, 'NX')) === 'OK';
+      // After the start-up check, a missing epoch during a claim is a real loss, not a fresh Redis.
+      await started;
+      const keys = [epochKey, usedKey(token.jti)];
+      if (token.family !== undefined) keys.push(latestKey(token.family));
+      const reply = await send('EVAL', CLAIM_SCRIPT, keys.length, ...keys, ttl, intervalMs, token.jti);
+      if (reply === 'first' || reply === 'repeat' || reply === 'reuse') return reply;
+      if (reply === 'lost') {
+        // Everything issued before now is refused from here on, this token included: the
+        // client's retry gets a clean 401 from the revocation check.
+        await recover();
+        throw failure('Redis lost its data during a refresh claim');
+      }
+      throw failure('Unexpected claim reply');
     },
+    checkServer,
   };
 }

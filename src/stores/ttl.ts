@@ -59,3 +59,18 @@ export function issuedBeforeCutoff(iat: number | undefined, cutoff: number): boo
   // NaN on either side (a corrupted stored value) must refuse, hence the negated comparison.
   return iat === undefined || !(iat >= cutoff);
 }
+
+/**
+ * Validates a refresh reuse interval (seconds, `0` for strict single use).
+ *
+ * @example
+ * ```ts
+ * checkInterval(10); // 10
+ * ```
+ */
+export function checkInterval(reuseIntervalSeconds: number): number {
+  if (typeof reuseIntervalSeconds !== 'number' || !(reuseIntervalSeconds >= 0) || reuseIntervalSeconds === Infinity) {
+    throw new TypeError('reuseIntervalSeconds must be a finite number of seconds >= 0');
+  }
+  return reuseIntervalSeconds;
+}

@@ -23,7 +23,11 @@ export interface TokenRecord {
   jti: string | null;
   /** The identity as a string (the core stringifies `sub`); keys the "log out everywhere" cut-off. */
   identity: string;
-  /** Issued-at, epoch seconds (may be fractional). A token without `iat` is refused once its identity has a cut-off. */
+  /**
+   * Issue time, epoch seconds: fractional when the exact millisecond is known (tokens minted by
+   * jwt-extended), the whole-second `iat` otherwise. A token without `iat` is refused once its
+   * identity (or the store) has a cut-off.
+   */
   iat: number | undefined;
   /** Expiry, epoch seconds. Stores do not read it (the caller turns it into a TTL); kept for custom stores. */
   exp: number | undefined;
@@ -46,6 +50,43 @@ export interface TokenRecord {
  * ```
  */
 export type TtlSeconds = number | null;
+
+/**
+ * What {@link RevocationStore.claimRefreshToken} answers.
+ *
+ * @example
+ * ```ts
+ * const claim: RefreshClaim = await store.claimRefreshToken(record, 86_400, 10);
+ * if (claim === 'reuse') await store.revokeFamily(record.family, 86_400, record.identity);
+ * ```
+ */
+export type RefreshClaim = 'first' | 'repeat' | 'reuse';
+
+/**
+ * Reported when a store refuses more than was revoked rather than less (never the opposite): the
+ * memory store had to drop a record to stay within its bounds, or Redis lost its data. Export it
+ * as a metric: each event logs some users out (see `scope`).
+ *
+ * @example
+ * ```ts
+ * const onOverRevocation = (e: OverRevocation) => metrics.increment('jwt.over_revocations', { reason: e.reason, scope: e.scope });
+ * ```
+ */
+export interface OverRevocation {
+  /** `'store-full'`: the memory store reached `maxEntries`; `'data-loss'`: Redis lost its keys. */
+  reason: 'store-full' | 'data-loss';
+  /**
+   * Who must log in again: `'identity'`, every token of `identity` issued at or before `cutoff`;
+   * `'global'`, every token of every user issued at or before `cutoff`.
+   */
+  scope: 'identity' | 'global';
+  /** The identity concerned (scope `'identity'`); an identifier, never a token. */
+  identity?: string | undefined;
+  /** Epoch seconds: tokens issued before this instant are refused. */
+  cutoff: number;
+  /** What was dropped, for `'store-full'`. */
+  dropped?: 'jti' | 'identity' | 'family' | 'refresh-claim' | undefined;
+}
 
 /**
  * A revocation store: jti blocklist, per-identity "log out everywhere" cut-off, refresh-family
@@ -73,25 +114,38 @@ export interface RevocationStore {
   /** Revokes one token by `jti` (a token without `jti` cannot be revoked alone: no-op). */
   revoke(token: TokenRecord, ttlSeconds: TtlSeconds): MaybePromise<void>;
   /**
-   * "Log out everywhere": refuses every token of `identity` whose `iat` is strictly below
-   * `beforeEpochSeconds` (compared exactly, fractions included). The cut-off only moves forward:
-   * an earlier value than the stored one is ignored.
+   * "Log out everywhere": refuses every token of `identity` whose issue time (`TokenRecord.iat`)
+   * is strictly below `beforeEpochSeconds` (compared exactly, fractions included). The cut-off
+   * only moves forward: an earlier value than the stored one is ignored.
    *
-   * Tokens carry whole-second `iat`, so the caller's choice of instant decides the logout's own
-   * second: `Math.floor(now)` keeps every token stamped with that second (a login right after the
-   * logout works, but a token minted just before it in the same second survives); the exact
-   * `Date.now() / 1000` refuses them all (fail safe, but a login in that same second is refused too).
+   * The core passes half a millisecond past the logout's millisecond: tokens with an exact issue
+   * time are refused iff minted at or before that millisecond, whole-second (flask) tokens iff
+   * minted in the logout's second or earlier (over-revoked, never under-revoked).
    */
   revokeAllFor(identity: string, beforeEpochSeconds: number, ttlSeconds: TtlSeconds): MaybePromise<void>;
-  /** Revokes a whole refresh family (every access and refresh token carrying `fam: family`). */
-  revokeFamily(family: string, ttlSeconds: TtlSeconds): MaybePromise<void>;
   /**
-   * Refresh rotation: atomically marks this refresh `jti` as used. Resolves `true` for the first
-   * caller only, `false` for every later (or concurrent) caller while the mark lives. The mark is
-   * separate from {@link RevocationStore.revoke}: a used refresh token is not "revoked", so the
-   * core can tell reuse (and revoke the family) from revocation.
+   * Revokes a whole refresh family (every access and refresh token carrying `fam: family`).
+   * `identity`, when given, is the family's owner: a store that must drop the record folds it
+   * into that identity's cut-off instead of a global one.
    */
-  claimRefreshToken(jti: string, ttlSeconds: TtlSeconds): MaybePromise<boolean>;
+  revokeFamily(family: string, ttlSeconds: TtlSeconds, identity?: string): MaybePromise<void>;
+  /**
+   * Refresh rotation: atomically marks this refresh token (`token.jti`, never `null` here) as
+   * used, and answers what the use is:
+   * - `'first'`: nobody used it before; the mark is written (and, with a `family`, this token
+   *   becomes the family's latest used token);
+   * - `'repeat'`: it was used less than `reuseIntervalSeconds` ago and is still its family's latest
+   *   used token (a second tab, a retry after a lost response): not theft, the mark is unchanged;
+   * - `'reuse'`: anything else, theft as far as anyone can tell.
+   *
+   * The mark is separate from {@link RevocationStore.revoke}: a used refresh token is not
+   * "revoked", so the core can tell reuse (and revoke the family) from revocation.
+   */
+  claimRefreshToken(
+    token: TokenRecord,
+    ttlSeconds: TtlSeconds,
+    reuseIntervalSeconds: number,
+  ): MaybePromise<RefreshClaim>;
   /** Releases what the store owns (timers, its own connections). Never closes a client the app passed in. */
   close?(): MaybePromise<void>;
 }

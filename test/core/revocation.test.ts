@@ -46,11 +46,12 @@ describe('revocation on the default memory store', () => {
     const bob = await jwt.createAccessToken('bob');
     now += 5_000;
     await jwt.revokeAllTokensFor('alice');
+    now += 1; // the frozen test clock must leave the logout's millisecond, as a real one does
     const fresh = await jwt.createAccessToken('alice');
     expect(await callRoute(jwt, bearer(old))).toEqual({ status: 401, body: { msg: 'Token has been revoked' } });
     expect((await callRoute(jwt, bearer(oldRefresh), { refresh: true })).status).toBe(401);
     expect((await callRoute(jwt, bearer(bob))).status).toBe(200);
-    // Issued in the same second as the logout: a new login works at once.
+    // Issued in the same second as the logout, a millisecond later: a new login works at once.
     expect((await callRoute(jwt, bearer(fresh))).status).toBe(200);
   });
 
@@ -72,10 +73,31 @@ describe('revocation on the default memory store', () => {
 });
 
 describe('refresh-token rotation', () => {
-  const make = () => new JwtManager({ secretKey: SECRET, refreshTokenRotation: true, blocklist: createMemoryStore() });
+  /** Strict single use (reuse interval 0); the interval itself is covered in test/revocation. */
+  const make = () =>
+    new JwtManager({
+      secretKey: SECRET,
+      refreshTokenRotation: true,
+      refreshReuseInterval: 0,
+      blocklist: createMemoryStore(),
+    });
 
   it('needs a store, said at start-up', () => {
     expect(() => new JwtManager({ secretKey: SECRET, refreshTokenRotation: true })).toThrow(JwtConfigError);
+  });
+
+  it('refuses a reuse interval that is not a number of seconds >= 0, at start-up', () => {
+    for (const refreshReuseInterval of [-1, Number.NaN, Number.POSITIVE_INFINITY, '10' as unknown as number]) {
+      expect(
+        () =>
+          new JwtManager({
+            secretKey: SECRET,
+            refreshTokenRotation: true,
+            refreshReuseInterval,
+            blocklist: createMemoryStore(),
+          }),
+      ).toThrow(/refreshReuseInterval must be a number of seconds >= 0/);
+    }
   });
 
   it('accepts a refresh token once, then revokes the whole family on reuse', async () => {

@@ -9,11 +9,18 @@ import { once } from 'node:events';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/errors.js';
-import { createRedisStore, STORE_UNAVAILABLE_MESSAGE } from '../../src/stores/redis.js';
-import type { TokenRecord } from '../../src/stores/types.js';
+import {
+  createRedisStore,
+  STORE_UNAVAILABLE_MESSAGE,
+  type RedisLike,
+  type RedisStore,
+} from '../../src/stores/redis.js';
+import type { OverRevocation, TokenRecord } from '../../src/stores/types.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
 const T = 1_700_000_000;
+/** For stores whose tests are not about data loss: see QUIET in redis.test.ts. */
+const QUIET = { checkServerConfig: false, clock: () => T - 3600 } as const;
 const DEADLINE_MS = 200;
 /** Scheduling slack on top of the deadline; a hang would blow far past it. */
 const SLACK_MS = 1_000;
@@ -81,23 +88,39 @@ afterAll(async () => {
 });
 
 describe('redis store faults', () => {
-  it('Redis killed: fails closed within the deadline, never accepts a revoked token, recovers on restart', async () => {
+  it('Redis killed (kill -9, no persistence): fails closed, then refuses everything issued before the loss (I2)', async () => {
     const client = connect();
     const prefix = `faults:${randomUUID()}:`;
     const failures: StoreUnavailableError[] = [];
-    const store = createRedisStore(client, { prefix, commandTimeoutMs: DEADLINE_MS });
+    const losses: OverRevocation[] = [];
+    const store = createRedisStore(client, {
+      prefix,
+      commandTimeoutMs: DEADLINE_MS,
+      checkServerConfig: false,
+      onOverRevocation: (e) => losses.push(e),
+    });
     const openStore = createRedisStore(client, {
       prefix,
       commandTimeoutMs: DEADLINE_MS,
       failOpen: true,
+      checkServerConfig: false,
       onError: (e) => failures.push(e),
+      onOverRevocation: (e) => losses.push(e),
     });
-    await store.revoke(rec({ jti: 'revoked' }), 600);
-    expect(await store.isRevoked(rec({ jti: 'revoked' }))).toBe(true);
+    expect(await store.isRevoked(rec({ jti: 'probe', iat: Date.now() / 1000 + 1 }))).toBe(false);
+    // The first store on an empty prefix wrote the epoch (one report for both stores).
+    expect(losses).toHaveLength(1);
+    await sleep(5);
+    const issued = Date.now() / 1000;
+    const revoked = rec({ jti: 'revoked', iat: issued });
+    const honest = rec({ jti: 'honest', iat: issued });
+    await store.revoke(revoked, 600);
+    expect(await store.isRevoked(revoked)).toBe(true);
+    expect(await store.isRevoked(honest)).toBe(false);
 
     await server.kill();
 
-    const check = await timed(store.isRevoked(rec({ jti: 'revoked' })));
+    const check = await timed(store.isRevoked(revoked));
     expectUnavailable(check.result);
     expect(check.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
 
@@ -106,7 +129,7 @@ describe('redis store faults', () => {
       timed(store.revoke(rec({ jti: 'during' }), 60)),
       timed(store.revokeAllFor('alice', T, 60)),
       timed(store.revokeFamily('f1', 60)),
-      timed(store.claimRefreshToken('r1', 60)),
+      timed(store.claimRefreshToken(rec({ jti: 'r1' }), 60, 10)),
     ]);
     for (const w of writes) {
       expectUnavailable(w.result);
@@ -114,11 +137,11 @@ describe('redis store faults', () => {
     }
 
     // Fail closed: a burst of checks while down, and not one says "not revoked".
-    const burst = await Promise.allSettled(Array.from({ length: 100 }, () => store.isRevoked(rec({ jti: 'revoked' }))));
+    const burst = await Promise.allSettled(Array.from({ length: 100 }, () => store.isRevoked(revoked)));
     expect(burst.every((r) => r.status === 'rejected' && r.reason instanceof StoreUnavailableError)).toBe(true);
 
     // Fail open: the read answers false (and is reported); writes still throw.
-    const open = await timed(openStore.isRevoked(rec({ jti: 'revoked' })));
+    const open = await timed(openStore.isRevoked(revoked));
     expect(open.result).toEqual({ status: 'fulfilled', value: false });
     expect(open.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(failures).toHaveLength(1);
@@ -127,26 +150,90 @@ describe('redis store faults', () => {
 
     await server.restart();
 
-    // ioredis reconnects on its own; the store needs no reset. Nothing was persisted, so the old
-    // revocation is gone with the crash; new writes and reads work again.
-    await eventually(() => store.isRevoked(rec({ jti: 'revoked' })));
-    await store.revoke(rec({ jti: 'after' }), 60);
-    expect(await store.isRevoked(rec({ jti: 'after' }))).toBe(true);
-    expect(await openStore.isRevoked(rec({ jti: 'after' }))).toBe(true);
-    expect(await store.claimRefreshToken(randomUUID(), 60)).toBe(true);
+    // ioredis reconnects on its own. The crash lost the revocation, and the store notices: the
+    // revoked token stays refused, at the cost of the honest token issued before the loss.
+    expect(await eventually(() => store.isRevoked(revoked))).toBe(true);
+    expect(await store.isRevoked(honest)).toBe(true);
+    expect(await openStore.isRevoked(revoked)).toBe(true);
+    expect(losses).toHaveLength(2);
+    expect(losses[1]).toMatchObject({ reason: 'data-loss', scope: 'global' });
+    expect(losses[1]?.cutoff).toBeGreaterThan(issued);
+    // A login after the loss works; new writes and reads work again.
+    await sleep(5);
+    const after = rec({ jti: 'after', iat: Date.now() / 1000 });
+    expect(await store.isRevoked(after)).toBe(false);
+    expect(await openStore.isRevoked(after)).toBe(false);
+    await store.revoke(after, 60);
+    expect(await openStore.isRevoked(after)).toBe(true);
+    expect(await store.claimRefreshToken(rec({ jti: randomUUID() }), 60, 10)).toBe('first');
+    expect(losses).toHaveLength(2);
+  });
+
+  it('FLUSHALL is detected by every instance; one global cut-off, reported once (I2)', async () => {
+    const prefix = `faults:${randomUUID()}:`;
+    const losses: OverRevocation[] = [];
+    const options = { prefix, checkServerConfig: false, onOverRevocation: (e: OverRevocation) => losses.push(e) };
+    const stores = [createRedisStore(connect(), options), createRedisStore(connect(), options)];
+    const [a, b] = stores as [RedisStore, RedisStore];
+    await a.isRevoked(rec({ iat: Date.now() / 1000 + 60 }));
+    await b.isRevoked(rec({ iat: Date.now() / 1000 + 60 }));
+    losses.length = 0;
+    await sleep(5);
+    const issued = Date.now() / 1000;
+    const revoked = Array.from({ length: 25 }, (_, i) => rec({ jti: `revoked-${i}`, iat: issued }));
+    for (const token of revoked) await a.revoke(token, 600);
+    await b.revokeAllFor('bob', issued + 0.0005, 600);
+    for (const token of revoked) expect(await b.isRevoked(token)).toBe(true);
+
+    const admin = connect();
+    await admin.flushall();
+
+    // Both instances check at once: each sees the loss, exactly one cut-off is written.
+    const answers = await Promise.all(revoked.flatMap((token) => [a.isRevoked(token), b.isRevoked(token)]));
+    expect(answers.every((revokedNow) => revokedNow)).toBe(true);
+    expect(await b.isRevoked(rec({ identity: 'bob', jti: 'bob-1', iat: issued }))).toBe(true);
+    expect(losses).toHaveLength(1);
+    expect(losses[0]).toMatchObject({ reason: 'data-loss', scope: 'global' });
+    await sleep(5);
+    expect(await a.isRevoked(rec({ jti: 'new', iat: Date.now() / 1000 }))).toBe(false);
+  });
+
+  it('warns at start-up about no persistence and an evicting maxmemory-policy, and notes a refused CONFIG', async () => {
+    const admin = connect();
+    const warnings: string[] = [];
+    const check = (c: RedisLike) =>
+      createRedisStore(c, { prefix: `faults:${randomUUID()}:`, onWarning: (w) => warnings.push(w) }).checkServer();
+    // The test server runs with save "" and appendonly no.
+    expect(await check(admin)).toEqual([expect.stringMatching(/no persistence/)]);
+    await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    try {
+      const both = await check(admin);
+      expect(both).toHaveLength(2);
+      expect(both[1]).toMatch(/maxmemory-policy is allkeys-lru/);
+      // RDB snapshots count as persistence (a rule this far out never writes during the test).
+      await admin.config('SET', 'save', '86400 1000000');
+      expect(await check(admin)).toEqual([expect.stringMatching(/maxmemory-policy is allkeys-lru/)]);
+    } finally {
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await admin.config('SET', 'save', '');
+    }
+    await admin.call('ACL', 'SETUSER', 'noconfig', 'on', '>pw', '~*', '&*', '+@all', '-config');
+    const limited = connect({ username: 'noconfig', password: 'pw' });
+    expect(await check(limited)).toEqual([expect.stringMatching(/could not read the Redis configuration/)]);
+    expect(warnings).toHaveLength(5);
   });
 
   it('commands abandoned at the deadline that fail later never become unhandled rejections', async () => {
     // Few retries, slow reconnects: queued commands give up well after the store's deadline.
     const client = connect({ maxRetriesPerRequest: 1, retryStrategy: () => 300 });
-    const store = createRedisStore(client, { prefix: `faults:${randomUUID()}:`, commandTimeoutMs: 50 });
+    const store = createRedisStore(client, { ...QUIET, prefix: `faults:${randomUUID()}:`, commandTimeoutMs: 50 });
     expect(await store.isRevoked(rec())).toBe(false);
 
     await server.kill();
     const results = await Promise.allSettled([
       store.isRevoked(rec()),
       store.revoke(rec(), 60),
-      store.claimRefreshToken('r1', 60),
+      store.claimRefreshToken(rec({ jti: 'r1' }), 60, 10),
     ]);
     for (const r of results) expectUnavailable(r);
 
@@ -158,7 +245,7 @@ describe('redis store faults', () => {
 
   it('a client without offline queue fails at once instead of at the deadline', async () => {
     const client = connect({ enableOfflineQueue: false });
-    const store = createRedisStore(client, { prefix: `faults:${randomUUID()}:`, commandTimeoutMs: 5_000 });
+    const store = createRedisStore(client, { ...QUIET, prefix: `faults:${randomUUID()}:`, commandTimeoutMs: 5_000 });
     // Without a queue even the first command needs the connection up.
     if (client.status !== 'ready') await once(client, 'ready');
     expect(await store.isRevoked(rec())).toBe(false);
@@ -175,8 +262,8 @@ describe('redis store faults', () => {
     const client = connect();
     const admin = connect();
     const prefix = `faults:${randomUUID()}:`;
-    const store = createRedisStore(client, { prefix, commandTimeoutMs: DEADLINE_MS });
-    const openStore = createRedisStore(client, { prefix, commandTimeoutMs: DEADLINE_MS, failOpen: true });
+    const store = createRedisStore(client, { ...QUIET, prefix, commandTimeoutMs: DEADLINE_MS });
+    const openStore = createRedisStore(client, { ...QUIET, prefix, commandTimeoutMs: DEADLINE_MS, failOpen: true });
     await store.revoke(rec({ jti: 'revoked' }), 600);
 
     await admin.call('CLIENT', 'PAUSE', 1_000, 'ALL');
@@ -194,7 +281,7 @@ describe('redis store faults', () => {
     expect(await store.isRevoked(rec({ jti: 'revoked' }))).toBe(true);
     expect(await store.isRevoked(rec({ jti: 'late' }))).toBe(true);
     expect(await store.isRevoked(rec({ jti: 'never' }))).toBe(false);
-    expect(await store.claimRefreshToken('r1', 60)).toBe(true);
-    expect(await store.claimRefreshToken('r1', 60)).toBe(false);
+    expect(await store.claimRefreshToken(rec({ jti: 'r1' }), 60, 0)).toBe('first');
+    expect(await store.claimRefreshToken(rec({ jti: 'r1' }), 60, 0)).toBe('reuse');
   });
 });

@@ -44,6 +44,12 @@ function spy(target: RedisLike): { client: RedisLike; commands: string[][] } {
 }
 
 const uniquePrefix = (): string => `test:${randomUUID()}:`;
+/**
+ * Options for stores whose tests are not about data loss: no config warnings, and a clock before
+ * the test tokens' iat, so the global cut-off a fresh prefix gets (see the data-loss tests) does
+ * not refuse them.
+ */
+const QUIET = { checkServerConfig: false, clock: () => T - 3600 } as const;
 
 beforeAll(async () => {
   server = await startRedisServer();
@@ -59,37 +65,50 @@ afterAll(async () => {
 runStoreContract('redis', () => {
   const prefix = uniquePrefix();
   return {
-    store: createRedisStore(client, { prefix }),
-    peers: peerClients.map((c) => createRedisStore(c, { prefix })),
+    store: createRedisStore(client, { ...QUIET, prefix }),
+    peers: peerClients.map((c) => createRedisStore(c, { ...QUIET, prefix })),
     advance: (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
+    alwaysHasGlobalCutoff: true,
   };
 });
 
 describe('createRedisStore', () => {
-  it('isRevoked is one round trip: a single MGET of the cut-off, jti and family keys', async () => {
+  it('isRevoked is one round trip: a single MGET of the epoch, cut-off, jti and family keys', async () => {
     const prefix = uniquePrefix();
     const s = spy(client);
-    const store = createRedisStore(s.client, { prefix });
+    const store = createRedisStore(s.client, { ...QUIET, prefix });
+    await store.isRevoked(rec({ family: 'f1' }));
+    s.commands.length = 0; // the start-up epoch check
     await store.isRevoked(rec({ family: 'f1' }));
     await store.isRevoked(rec({ jti: null }));
     expect(s.commands).toEqual([
-      ['MGET', `${prefix}cutoff:alice`, `${prefix}jti:j1`, `${prefix}family:f1`],
-      ['MGET', `${prefix}cutoff:alice`],
+      ['MGET', `${prefix}epoch`, `${prefix}cutoff:alice`, `${prefix}jti:j1`, `${prefix}family:f1`],
+      ['MGET', `${prefix}epoch`, `${prefix}cutoff:alice`],
     ]);
   });
 
   it('writes one command each and stores the TTL as PX', async () => {
     const prefix = uniquePrefix();
     const s = spy(client);
-    const store = createRedisStore(s.client, { prefix });
+    const store = createRedisStore(s.client, { ...QUIET, prefix });
+    await store.isRevoked(rec());
+    s.commands.length = 0;
     await store.revoke(rec(), 900);
     await store.revokeFamily('f1', 1.2345);
     await store.revokeAllFor('alice', T + 0.5, null);
-    expect(await store.claimRefreshToken('r1', 60)).toBe(true);
-    expect(await store.claimRefreshToken('r2', null)).toBe(true);
-    expect(s.commands.map((c) => c[0])).toEqual(['EVAL', 'EVAL', 'EVAL', 'SET', 'SET']);
-    expect(s.commands[3]).toEqual(['SET', `${prefix}used:r1`, '1', 'PX', '60000', 'NX']);
-    expect(s.commands[4]).toEqual(['SET', `${prefix}used:r2`, '1', 'NX']);
+    expect(await store.claimRefreshToken(rec({ jti: 'r1', family: 'f2' }), 60, 0)).toBe('first');
+    expect(await store.claimRefreshToken(rec({ jti: 'r2' }), null, 0)).toBe('first');
+    expect(s.commands.map((c) => c[0])).toEqual(['EVAL', 'EVAL', 'EVAL', 'EVAL', 'EVAL']);
+    expect(s.commands[3]?.slice(2)).toEqual([
+      '3',
+      `${prefix}epoch`,
+      `${prefix}used:r1`,
+      `${prefix}latest:f2`,
+      '60000',
+      '0',
+      'r1',
+    ]);
+    expect(s.commands[4]?.slice(2)).toEqual(['2', `${prefix}epoch`, `${prefix}used:r2`, '', '0', 'r2']);
 
     const pttl = (key: string): Promise<number> => client.pttl(`${prefix}${key}`);
     expect(await pttl('jti:j1')).toBeGreaterThan(898_000);
@@ -97,21 +116,24 @@ describe('createRedisStore', () => {
     expect(await pttl('family:f1')).toBeGreaterThan(1_000);
     expect(await pttl('family:f1')).toBeLessThanOrEqual(1_235);
     expect(await pttl('cutoff:alice')).toBe(-1);
+    expect(await pttl('used:r1')).toBeGreaterThan(58_000);
+    expect(await pttl('latest:f2')).toBeGreaterThan(58_000);
     expect(await pttl('used:r2')).toBe(-1);
     expect(await client.get(`${prefix}cutoff:alice`)).toBe(String(T + 0.5));
+    expect(await client.get(`${prefix}latest:f2`)).toBe('r1');
   });
 
   it('isolates stores by prefix on one Redis', async () => {
-    const a = createRedisStore(client, { prefix: uniquePrefix() });
-    const b = createRedisStore(client, { prefix: uniquePrefix() });
+    const a = createRedisStore(client, { ...QUIET, prefix: uniquePrefix() });
+    const b = createRedisStore(client, { ...QUIET, prefix: uniquePrefix() });
     await a.revoke(rec(), 60);
     await a.revokeAllFor('alice', T + 10, 60);
     await a.revokeFamily('f1', 60);
     expect(await a.isRevoked(rec())).toBe(true);
     expect(await b.isRevoked(rec({ family: 'f1' }))).toBe(false);
-    expect(await a.claimRefreshToken('r1', 60)).toBe(true);
-    expect(await b.claimRefreshToken('r1', 60)).toBe(true);
-    expect(await b.claimRefreshToken('r1', 60)).toBe(false);
+    expect(await a.claimRefreshToken(rec({ jti: 'r1' }), 60, 0)).toBe('first');
+    expect(await b.claimRefreshToken(rec({ jti: 'r1' }), 60, 0)).toBe('first');
+    expect(await b.claimRefreshToken(rec({ jti: 'r1' }), 60, 0)).toBe('reuse');
   });
 
   it(`defaults to the prefix "${DEFAULT_REDIS_PREFIX}" and a ${DEFAULT_COMMAND_TIMEOUT_MS} ms deadline`, async () => {
@@ -119,14 +141,16 @@ describe('createRedisStore', () => {
     expect(DEFAULT_COMMAND_TIMEOUT_MS).toBe(500);
     const s = spy(client);
     const jti = randomUUID();
-    await createRedisStore(s.client).revoke(rec({ jti }), 5);
-    expect(s.commands[0]?.[3]).toBe(`jwt-extended:jti:${jti}`);
+    await createRedisStore(s.client, QUIET).revoke(rec({ jti }), 5);
+    expect(s.commands.find((c) => c[0] === 'EVAL' && c[3] !== 'jwt-extended:epoch')?.[3]).toBe(
+      `jwt-extended:jti:${jti}`,
+    );
     await client.del(`jwt-extended:jti:${jti}`);
   });
 
   it('refuses when a stored cut-off is not a number (fail safe), and the next write repairs it', async () => {
     const prefix = uniquePrefix();
-    const store = createRedisStore(client, { prefix });
+    const store = createRedisStore(client, { ...QUIET, prefix });
     await client.set(`${prefix}cutoff:alice`, 'garbage');
     expect(await store.isRevoked(rec({ iat: T + 1e6 }))).toBe(true);
     await store.revokeAllFor('alice', T, 60);
@@ -137,7 +161,7 @@ describe('createRedisStore', () => {
   it('turns a Redis reply error into StoreUnavailableError and reports it to onError', async () => {
     const prefix = uniquePrefix();
     const seen: unknown[] = [];
-    const store = createRedisStore(client, { prefix, onError: (e) => seen.push(e) });
+    const store = createRedisStore(client, { ...QUIET, prefix, onError: (e) => seen.push(e) });
     await client.hset(`${prefix}jti:j1`, 'x', '1'); // a foreign value of the wrong type
     const failure = await Promise.resolve(store.revoke(rec(), 60)).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StoreUnavailableError);
@@ -148,20 +172,23 @@ describe('createRedisStore', () => {
   });
 
   it('refuses an unexpected reply shape rather than guessing', async () => {
-    const store = createRedisStore({ call: async () => 'OK' });
+    const store = createRedisStore({ call: async () => 'OK' }, QUIET);
     await expect(store.isRevoked(rec())).rejects.toThrow(StoreUnavailableError);
-    const openStore = createRedisStore({ call: async () => [null] }, { failOpen: true });
+    const openStore = createRedisStore({ call: async () => [null] }, { ...QUIET, failOpen: true });
     expect(await openStore.isRevoked(rec())).toBe(false);
   });
 
   it('a client that throws synchronously becomes StoreUnavailableError', async () => {
-    const store = createRedisStore({
-      call: () => {
-        throw new Error('broken client');
+    const store = createRedisStore(
+      {
+        call: () => {
+          throw new Error('broken client');
+        },
       },
-    });
+      QUIET,
+    );
     await expect(store.isRevoked(rec())).rejects.toThrow(STORE_UNAVAILABLE_MESSAGE);
-    await expect(store.claimRefreshToken('r', 60)).rejects.toThrow(StoreUnavailableError);
+    await expect(store.claimRefreshToken(rec({ jti: 'r' }), 60, 0)).rejects.toThrow(StoreUnavailableError);
   });
 
   it('validates its options', () => {
