@@ -37,4 +37,31 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The examples are what people copy: they import the package by its public names only.
+    files: ['examples/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '/src/', message: "Import 'jwt-extended' or 'jwt-extended/<subpath>', as an app would." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The example page's script runs in the browser, as a module, with no build step.
+    files: ['examples/**/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['document', 'fetch', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'].map((name) => [
+          name,
+          'readonly',
+        ]),
+      ),
+    },
+  },
 );

@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
  * drives every framework adapter through real HTTP. Type tests (`*.test-d.ts`) pin the generics.
  */
 export default defineConfig({
+  // `jwt-extended/*` imports (the examples) resolve to the sources, through tsconfig.json's paths.
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
