@@ -1,11 +1,12 @@
 /**
- * `npm start`: runs the seed example on one framework.
+ * `npm start`: runs the seed example (the web page and the JSON API) on one framework.
  *
  * ```sh
  * JWT_SECRET_KEY=$(openssl rand -hex 32) PORT=5000 FRAMEWORK=express npm start
  * ```
  *
- * PORT defaults to 5000, HOST to 127.0.0.1 and FRAMEWORK to `express`.
+ * PORT defaults to 5000, HOST to 127.0.0.1 and FRAMEWORK to `express`. The users live in SQLite:
+ * `DATABASE` (default `examples/.data/users.sqlite`, created and seeded on first start).
  */
 import type { SeedServerModule } from './seed/shared.js';
 
@@ -34,4 +35,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const { startSeedServer } = (await import(modulePath)) as SeedServerModule;
 const server = await startSeedServer(port, process.env.HOST || '127.0.0.1');
+const account = server.seed.users.demoAccount();
 console.log(`Seed example (${framework}) listening on ${server.url}`);
+console.log(`Users: SQLite at ${server.seed.users.location}; revocations and login counters: ${server.seed.store}`);
+if (account !== null) console.log(`Log in as "${account.username}" with the password "${account.password}"`);

@@ -1,34 +1,34 @@
 /**
- * The seed example on Express: log in with a user object, read the identity and the roles claim
- * back, refresh, log out (revocation), a route that needs a fresh token, and cookie login with
- * CSRF protection.
+ * The seed example on Express. The JSON API of the seed page (tokens in the Authorization header)
+ * and the web page `npm start` serves (tokens in HttpOnly cookies, CSRF double submit).
  *
  * ```sh
- * curl -s -X POST localhost:5000/login -H 'content-type: application/json' -d '{"username":"test","password":"test"}'
- * curl -s localhost:5000/protected -H "Authorization: Bearer $ACCESS_TOKEN"
+ * npm start   # then open http://127.0.0.1:5000
+ * curl -s -X POST localhost:5000/login -H 'content-type: application/json' -d '{"username":"test","password":"..."}'
  * ```
  */
 import { createServer } from 'node:http';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import {
-  getJwt,
   getJwtClaims,
   getJwtIdentity,
+  getJwtRequestLocation,
   jwtErrorHandler,
   jwtRequired,
   setAccessCookies,
   setRefreshCookies,
   unsetJwtCookies,
-} from '../../src/adapters/express.js';
+} from 'jwt-extended/express';
 import {
-  BAD_CREDENTIALS,
-  type Seed,
-  type SeedServer,
-  authenticate,
-  createSeed,
-  findUser,
-  listenSeed,
-} from './shared.js';
+  type Answer,
+  BODY_LIMIT_BYTES,
+  NOT_FOUND,
+  answerForError,
+  clientAddress,
+  refuseProtoKeys,
+} from './http-rules.js';
+import { loadPage } from './page.js';
+import { type Seed, type SeedServer, createSeed, listenSeed } from './shared.js';
 
 /**
  * The seed app's routes on a new Express app.
@@ -41,62 +41,97 @@ import {
 export function createSeedApp(seed: Seed = createSeed()): Express {
   const { jwt } = seed;
   const app = express();
-  app.use(express.json());
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set(seed.headers);
+    next();
+  });
+  // JSON bodies only, at most BODY_LIMIT_BYTES (413 beyond), no `__proto__` keys; `null` and other
+  // JSON values parse, and the routes check the shape themselves. Other content types are never read.
+  app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: false, reviver: refuseProtoKeys }));
 
-  const credentials = (body: unknown) => {
-    const { username, password } = (body ?? {}) as { username?: unknown; password?: unknown };
-    return authenticate(username, password);
-  };
+  const send = (res: Response, answer: Answer) => void res.status(answer.status).set(answer.headers).json(answer.body);
+  const addressOf = (req: Request) =>
+    clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], seed.trustProxy);
   const whoAmI: RequestHandler = (req, res) => {
     res.json({ current_identity: getJwtIdentity(req), current_roles: getJwtClaims(req) });
   };
+  const cookies = jwtRequired(jwt, { locations: 'cookies' });
 
+  // The page.
+  for (const [path, asset] of loadPage())
+    app.get(path, (_req, res) => void res.type(asset.contentType).send(asset.body));
+  app.get('/about', (_req, res) => void res.json(seed.about('express')));
+
+  // The seed page's JSON API: tokens in the Authorization header.
   app.post('/login', async (req, res) => {
-    const user = credentials(req.body);
-    if (user === null) return void res.status(401).json(BAD_CREDENTIALS);
+    const result = await seed.login(req.body, addressOf(req));
+    if ('refused' in result) return send(res, result.refused);
     // Credentials were just checked: the access token is fresh; the refresh route's are not.
     res.json({
-      access_token: await jwt.createAccessToken(user, { fresh: true }),
-      refresh_token: await jwt.createRefreshToken(user),
+      access_token: await jwt.createAccessToken(result.user, { fresh: true }),
+      refresh_token: await jwt.createRefreshToken(result.user),
     });
   });
-
   app.get('/protected', jwtRequired(jwt), whoAmI);
-
-  app.post('/refresh', jwtRequired(jwt, { refresh: true }), async (req, res) => {
-    const user = findUser(getJwtIdentity(req));
-    if (user === null) return void res.status(401).json(BAD_CREDENTIALS);
-    res.json({ access_token: await jwt.createAccessToken(user) });
-  });
-
-  // Either token may be revoked: send the access token, then the refresh token.
-  app.post('/logout', jwtRequired(jwt, { verifyType: false }), async (req, res) => {
-    res.json(await seed.logout(getJwt(req)));
-  });
-
   app.get('/fresh-only', jwtRequired(jwt, { fresh: true }), (req, res) => {
     res.json({ current_identity: getJwtIdentity(req), fresh: true });
   });
-
-  // Browser clients: the tokens live in HttpOnly cookies; scripts copy the csrf_access_token
-  // cookie into the X-CSRF-TOKEN header of every POST, PUT, PATCH and DELETE.
-  app.post('/login/cookies', async (req, res) => {
-    const user = credentials(req.body);
-    if (user === null) return void res.status(401).json(BAD_CREDENTIALS);
-    setAccessCookies(jwt, res, await jwt.createAccessToken(user, { fresh: true }));
-    setRefreshCookies(jwt, res, await jwt.createRefreshToken(user));
-    res.json({ login: true });
+  // Either token may be revoked: send the access token, then the refresh token.
+  app.post('/logout', jwtRequired(jwt, { verifyType: false }), async (req, res) => {
+    res.json(await seed.logout(jwt.getJwt(req)));
   });
 
-  app.post('/protected/cookies', jwtRequired(jwt, { locations: 'cookies' }), whoAmI);
+  // Refresh from the Authorization header (JSON answer) or from the refresh cookie (new cookies).
+  app.post('/refresh', jwtRequired(jwt, { refresh: true, locations: ['headers', 'cookies'] }), async (req, res) => {
+    // The user lookup loader already read the user (and its current roles) for this request.
+    const accessToken = await jwt.createAccessToken(seed.currentUser(req));
+    if (getJwtRequestLocation(req) !== 'cookies') return void res.json({ access_token: accessToken });
+    setAccessCookies(jwt, res, accessToken);
+    res.json({ refresh: true });
+  });
 
-  app.post('/logout/cookies', jwtRequired(jwt, { locations: 'cookies' }), async (req, res) => {
-    await seed.logout(getJwt(req));
+  // The page's API: tokens in HttpOnly cookies; the page copies the csrf_access_token cookie
+  // (csrf_refresh_token for /refresh) into the X-CSRF-TOKEN header of every POST.
+  app.post('/login/cookies', async (req, res) => {
+    const result = await seed.login(req.body, addressOf(req));
+    if ('refused' in result) return send(res, result.refused);
+    setAccessCookies(jwt, res, await jwt.createAccessToken(result.user, { fresh: true }));
+    setRefreshCookies(jwt, res, await jwt.createRefreshToken(result.user));
+    res.json({ login: true });
+  });
+  app.get('/me', cookies, (req, res) => void res.json(seed.sessionOf(jwt.getJwt(req), jwt.getCurrentUser(req))));
+  app.post('/protected/cookies', cookies, whoAmI);
+  // The password again, for a fresh access token (the refresh cookie stays as it is).
+  app.post('/login/fresh', cookies, async (req, res) => {
+    const result = await seed.confirmPassword(String(getJwtIdentity(req)), req.body, addressOf(req));
+    if ('refused' in result) return send(res, result.refused);
+    setAccessCookies(jwt, res, await jwt.createAccessToken(result.user, { fresh: true }));
+    res.json({ fresh: true });
+  });
+  app.post('/account/api-key', jwtRequired(jwt, { locations: 'cookies', fresh: true }), (req, res) => {
+    res.json({ api_key: seed.users.apiKeyOf(String(getJwtIdentity(req))) });
+  });
+  app.post('/logout/cookies', cookies, async (req, res) => {
+    await seed.endSession(jwt.getJwt(req), req.headers.cookie);
     unsetJwtCookies(jwt, res);
     res.json({ logout: true });
   });
+  app.post('/logout/everywhere', cookies, async (req, res) => {
+    await jwt.revokeAllTokensFor(String(getJwtIdentity(req)));
+    unsetJwtCookies(jwt, res);
+    res.json({ logout: true, everywhere: true });
+  });
 
+  app.use((_req, res) => send(res, NOT_FOUND));
   app.use(jwtErrorHandler(jwt));
+  // Everything else as JSON: Express's own handler would send an HTML page with the stack trace.
+  app.use((error: unknown, _req: Request, res: Response, next: (error: unknown) => void) => {
+    if (res.headersSent) return next(error);
+    const answer = answerForError(error);
+    if (answer.status >= 500) console.error(error);
+    send(res, answer);
+  });
   return app;
 }
 
@@ -109,8 +144,6 @@ export function createSeedApp(seed: Seed = createSeed()): Express {
  * console.log(server.url)
  * ```
  */
-export async function startSeedServer(port: number, host = '127.0.0.1'): Promise<SeedServer> {
-  const seed = createSeed();
-  const server = createServer(createSeedApp(seed));
-  return listenSeed(server, seed, port, host);
+export async function startSeedServer(port: number, host = '127.0.0.1', seed = createSeed()): Promise<SeedServer> {
+  return listenSeed(createServer(createSeedApp(seed)), seed, port, host);
 }

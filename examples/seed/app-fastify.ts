@@ -1,24 +1,33 @@
 /**
- * The seed example on Fastify: the same routes and answers as the Express one. Log in with a user
- * object, read the identity and the roles claim back, refresh, log out (revocation), a route that
- * needs a fresh token, and cookie login with CSRF protection.
+ * The seed example on Fastify: the same routes and answers as the Express one. The JSON API of the
+ * seed page (tokens in the Authorization header) and the web page `npm start` serves (tokens in
+ * HttpOnly cookies, CSRF double submit).
  *
  * ```sh
- * FRAMEWORK=fastify npm start
- * curl -s -X POST localhost:5000/login -H 'content-type: application/json' -d '{"username":"test","password":"test"}'
- * curl -s localhost:5000/protected -H "Authorization: Bearer $ACCESS_TOKEN"
+ * FRAMEWORK=fastify npm start   # then open http://127.0.0.1:5000
  * ```
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { isClientError } from 'jwt-extended';
 import {
-  getJwt,
   getJwtClaims,
   getJwtIdentity,
+  getJwtRequestLocation,
   jwtErrorHandler,
   jwtExtended,
   jwtRequired,
-} from '../../src/adapters/fastify.js';
-import { BAD_CREDENTIALS, type Seed, type SeedServer, authenticate, createSeed, findUser } from './shared.js';
+} from 'jwt-extended/fastify';
+import {
+  type Answer,
+  BODY_LIMIT_BYTES,
+  BODY_TOO_LARGE,
+  NOT_FOUND,
+  answerForError,
+  clientAddress,
+  parseJsonText,
+} from './http-rules.js';
+import { loadPage } from './page.js';
+import { type Seed, type SeedServer, createSeed } from './shared.js';
 
 /**
  * The seed app's routes on a new Fastify app (not listening yet).
@@ -31,65 +40,123 @@ import { BAD_CREDENTIALS, type Seed, type SeedServer, authenticate, createSeed, 
  */
 export async function createSeedApp(seed: Seed = createSeed()): Promise<FastifyInstance> {
   const { jwt } = seed;
-  const app = Fastify();
+  // bodyLimit: a larger body is refused with 413 before it is parsed.
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES });
+  const send = (reply: FastifyReply, answer: Answer) =>
+    reply
+      .code(answer.status)
+      .headers(answer.headers ?? {})
+      .send(answer.body);
   // request.jwt, and reply.setAccessCookies() & co. bound to this manager, on every route.
   await app.register(jwtExtended, { manager: jwt });
-  // Answers jwt-extended errors thrown from handlers (e.g. jwt.decodeToken) as flask would.
-  app.setErrorHandler(jwtErrorHandler(jwt));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers(seed.headers);
+    // Fastify parses bodies after the onRequest hooks (jwtRequired is one): refuse a declared
+    // oversized body first, as the other frameworks' parsers (which run before the routes) do.
+    if (Number(request.headers['content-length']) > BODY_LIMIT_BYTES) return send(reply, BODY_TOO_LARGE);
+  });
+  // JSON as the other frameworks read it: an empty body is no body, a `__proto__` key is refused.
+  // Other content types are never read.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    try {
+      done(null, parseJsonText(text as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
-  const credentials = (body: unknown) => {
-    const { username, password } = (body ?? {}) as { username?: unknown; password?: unknown };
-    return authenticate(username, password);
-  };
+  const answerJwtError = jwtErrorHandler(jwt);
+  app.setErrorHandler(async (error, request, reply) => {
+    if (isClientError(error)) return answerJwtError(error, request, reply);
+    const answer = answerForError(error);
+    if (answer.status >= 500) console.error(error);
+    return send(reply, answer);
+  });
+  app.setNotFoundHandler((_request, reply) => send(reply, NOT_FOUND));
+
+  const addressOf = (request: FastifyRequest) =>
+    clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], seed.trustProxy);
   const whoAmI = async (request: FastifyRequest) => ({
     current_identity: getJwtIdentity(request),
     current_roles: getJwtClaims(request),
   });
+  const cookies = { onRequest: jwtRequired(jwt, { locations: 'cookies' }) };
 
+  // The page.
+  for (const [path, asset] of loadPage()) {
+    app.get(path, (_request, reply) => reply.type(asset.contentType).send(asset.body));
+  }
+  app.get('/about', async () => seed.about('fastify'));
+
+  // The seed page's JSON API: tokens in the Authorization header.
   app.post('/login', async (request, reply) => {
-    const user = credentials(request.body);
-    if (user === null) return reply.code(401).send(BAD_CREDENTIALS);
+    const result = await seed.login(request.body, addressOf(request));
+    if ('refused' in result) return send(reply, result.refused);
     // Credentials were just checked: the access token is fresh; the refresh route's are not.
     return {
-      access_token: await jwt.createAccessToken(user, { fresh: true }),
-      refresh_token: await jwt.createRefreshToken(user),
+      access_token: await jwt.createAccessToken(result.user, { fresh: true }),
+      refresh_token: await jwt.createRefreshToken(result.user),
     };
   });
-
   app.get('/protected', { onRequest: jwtRequired(jwt) }, whoAmI);
-
-  app.post('/refresh', { onRequest: jwtRequired(jwt, { refresh: true }) }, async (request, reply) => {
-    const user = findUser(getJwtIdentity(request));
-    if (user === null) return reply.code(401).send(BAD_CREDENTIALS);
-    return { access_token: await jwt.createAccessToken(user) };
-  });
-
-  // Either token may be revoked: send the access token, then the refresh token.
-  app.post('/logout', { onRequest: jwtRequired(jwt, { verifyType: false }) }, async (request) =>
-    seed.logout(getJwt(request)),
-  );
-
   app.get('/fresh-only', { onRequest: jwtRequired(jwt, { fresh: true }) }, async (request) => ({
     current_identity: getJwtIdentity(request),
     fresh: true,
   }));
+  // Either token may be revoked: send the access token, then the refresh token.
+  app.post('/logout', { onRequest: jwtRequired(jwt, { verifyType: false }) }, async (request) =>
+    seed.logout(jwt.getJwt(request)),
+  );
 
-  // Browser clients: the tokens live in HttpOnly cookies; scripts copy the csrf_access_token
-  // cookie into the X-CSRF-TOKEN header of every POST, PUT, PATCH and DELETE.
+  // Refresh from the Authorization header (JSON answer) or from the refresh cookie (new cookies).
+  app.post(
+    '/refresh',
+    { onRequest: jwtRequired(jwt, { refresh: true, locations: ['headers', 'cookies'] }) },
+    async (request, reply) => {
+      // The user lookup loader already read the user (and its current roles) for this request.
+      const accessToken = await jwt.createAccessToken(seed.currentUser(request));
+      if (getJwtRequestLocation(request) !== 'cookies') return { access_token: accessToken };
+      reply.setAccessCookies(accessToken);
+      return { refresh: true };
+    },
+  );
+
+  // The page's API: tokens in HttpOnly cookies; the page copies the csrf_access_token cookie
+  // (csrf_refresh_token for /refresh) into the X-CSRF-TOKEN header of every POST.
   app.post('/login/cookies', async (request, reply) => {
-    const user = credentials(request.body);
-    if (user === null) return reply.code(401).send(BAD_CREDENTIALS);
-    reply.setAccessCookies(await jwt.createAccessToken(user, { fresh: true }));
-    reply.setRefreshCookies(await jwt.createRefreshToken(user));
+    const result = await seed.login(request.body, addressOf(request));
+    if ('refused' in result) return send(reply, result.refused);
+    reply.setAccessCookies(await jwt.createAccessToken(result.user, { fresh: true }));
+    reply.setRefreshCookies(await jwt.createRefreshToken(result.user));
     return { login: true };
   });
-
-  app.post('/protected/cookies', { onRequest: jwtRequired(jwt, { locations: 'cookies' }) }, whoAmI);
-
-  app.post('/logout/cookies', { onRequest: jwtRequired(jwt, { locations: 'cookies' }) }, async (request, reply) => {
-    await seed.logout(getJwt(request));
+  app.get('/me', cookies, async (request) => seed.sessionOf(jwt.getJwt(request), jwt.getCurrentUser(request)));
+  app.post('/protected/cookies', cookies, whoAmI);
+  // The password again, for a fresh access token (the refresh cookie stays as it is).
+  app.post('/login/fresh', cookies, async (request, reply) => {
+    const result = await seed.confirmPassword(String(getJwtIdentity(request)), request.body, addressOf(request));
+    if ('refused' in result) return send(reply, result.refused);
+    reply.setAccessCookies(await jwt.createAccessToken(result.user, { fresh: true }));
+    return { fresh: true };
+  });
+  app.post(
+    '/account/api-key',
+    { onRequest: jwtRequired(jwt, { locations: 'cookies', fresh: true }) },
+    async (request) => ({
+      api_key: seed.users.apiKeyOf(String(getJwtIdentity(request))),
+    }),
+  );
+  app.post('/logout/cookies', cookies, async (request, reply) => {
+    await seed.endSession(jwt.getJwt(request), request.headers.cookie);
     reply.unsetJwtCookies();
     return { logout: true };
+  });
+  app.post('/logout/everywhere', cookies, async (request, reply) => {
+    await jwt.revokeAllTokensFor(String(getJwtIdentity(request)));
+    reply.unsetJwtCookies();
+    return { logout: true, everywhere: true };
   });
 
   return app;
@@ -104,12 +171,11 @@ export async function createSeedApp(seed: Seed = createSeed()): Promise<FastifyI
  * console.log(server.url)
  * ```
  */
-export async function startSeedServer(port: number, host = '127.0.0.1'): Promise<SeedServer> {
-  const seed = createSeed();
+export async function startSeedServer(port: number, host = '127.0.0.1', seed = createSeed()): Promise<SeedServer> {
   const app = await createSeedApp(seed);
   app.addHook('onClose', () => seed.close());
   await app.listen({ port, host });
   const address = app.server.address();
   const actualPort = address !== null && typeof address === 'object' ? address.port : port;
-  return { url: `http://${host}:${actualPort}`, close: () => app.close() };
+  return { url: `http://${host}:${actualPort}`, seed, close: () => app.close() };
 }

@@ -2,7 +2,9 @@
  * What the seed example tests share: the fixture secret and token, the seed page's answers, a
  * listener for node servers, the comparison of two servers' answers (token values replaced by their
  * stable claims), the parity cases that send the same requests to the Express seed app and to
- * another framework's, and the `npm start` child process (examples/server.ts).
+ * another framework's (the seed page's routes, the web page's cookie routes, and the hardening:
+ * bad bodies, body limit, JSON errors, security headers, login rate limits), and the `npm start`
+ * child process (examples/server.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,7 +12,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSeedApp as createExpressSeedApp } from '../../examples/seed/app-express.js';
-import { UserObject, createSeed } from '../../examples/seed/shared.js';
+import { type Seed, type SeedOptions, UserObject, createSeed } from '../../examples/seed/shared.js';
 import { type RequestSpec, type ResponseData, send } from '../behaviour/http.js';
 import { tokenFixtures } from '../helpers/fixtures.js';
 
@@ -23,10 +25,22 @@ export const FIXTURE_TOKEN = tokenFixtures.cases.find((c) => c.name === 'seed-us
 export const SEED_BODY = { current_identity: 'test', current_roles: { roles: ['foo', 'bar'] } };
 /** The seed's test user, to mint tokens for. */
 export const TEST_USER = new UserObject('test', ['foo', 'bar']);
-/** The credentials `/login` accepts. */
+/** The credentials `/login` accepts (the tests seed the database with this password). */
 export const TEST_CREDENTIALS = { username: 'test', password: 'test' };
-/** Seed options with the fixture secret and no warning output. */
-export const quiet = { env: { JWT_SECRET_KEY: FIXTURE_SECRET }, warn: () => undefined };
+/** The environment of the tests' seeds: the fixture secret, a fresh in-memory database per seed. */
+export const SEED_ENV = {
+  JWT_SECRET_KEY: FIXTURE_SECRET,
+  DATABASE: ':memory:',
+  SEED_PASSWORD: 'test',
+  // A cheap scrypt: the tests hash hundreds of passwords on a shared machine.
+  PASSWORD_HASH_COST: '10',
+};
+/** Seed options with the fixture secret, an in-memory database and no warning output. */
+export const quiet: SeedOptions = { env: SEED_ENV, warn: () => undefined };
+
+/** A seed for a test, with {@link quiet} under `options`. */
+export const quietSeed = (options: SeedOptions = {}): Seed =>
+  createSeed({ ...quiet, ...options, env: { ...SEED_ENV, ...options.env } });
 
 /** A server listening on a local port: its base URL, and how to close it. */
 export interface Listening {
@@ -72,12 +86,17 @@ export function claimsOf(token: unknown): Record<string, unknown> {
   };
 }
 
-/** A response with its token values replaced by their stable claims, to compare two servers. */
+/** A response with its token values replaced by their stable claims (and times left by their type), to compare two servers. */
 export function comparable(response: ResponseData): unknown {
   const json = response.json as Record<string, unknown> | undefined;
   const body =
     json && typeof json === 'object'
-      ? Object.fromEntries(Object.entries(json).map(([k, v]) => [k, k.endsWith('_token') ? claimsOf(v) : v]))
+      ? Object.fromEntries(
+          Object.entries(json).map(([k, v]) => [
+            k,
+            k.endsWith('_token') ? claimsOf(v) : k.endsWith('_expires_in') ? typeof v : v,
+          ]),
+        )
       : json;
   const setCookie = response.setCookie.map((line) =>
     line
@@ -90,13 +109,27 @@ export function comparable(response: ResponseData): unknown {
   return { status: response.status, body, text: json === undefined ? response.text : undefined, setCookie };
 }
 
-/** A login request whose JSON body is cut short, which `express.json()` refuses with a 400. */
+/** A login request whose JSON body is cut short. */
 export const INVALID_JSON_LOGIN: RequestSpec = {
   method: 'POST',
   path: '/login',
   headers: { 'content-type': 'application/json' },
   body: '{"username": ',
 };
+
+/** The cookies a login response set, as a request sends them back. */
+export function cookiesOf(response: ResponseData): Record<string, string> {
+  return Object.fromEntries(
+    response.setCookie.map((line) => {
+      const pair = line.split(';')[0] ?? '';
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
+/** Starts a framework's seed app on `seed`, listening on a free local port. */
+export type StartSeedApp = (seed: Seed) => Promise<Listening>;
 
 /** The running Express and framework seed apps of one parity suite, for cases a framework adds. */
 export interface SeedParity {
@@ -106,6 +139,35 @@ export interface SeedParity {
   sendEach(spec: RequestSpec): Promise<[fromExpress: ResponseData, fromFramework: ResponseData]>;
 }
 
+/** Starts the Express seed app on `seed`: the reference every other framework is compared with. */
+export const startExpressApp: StartSeedApp = async (seed) => listen(createServer(createExpressSeedApp(seed)));
+
+/**
+ * Starts the Express app and the framework's on their own seeds (see {@link quietSeed}) and returns
+ * `both` / `sendEach` on them, and how to close them.
+ */
+export async function startPair(
+  startFrameworkApp: StartSeedApp,
+  options: SeedOptions = {},
+): Promise<SeedParity & { close(): Promise<void> }> {
+  const express = await startExpressApp(quietSeed(options));
+  const framework = await startFrameworkApp(quietSeed(options));
+  const sendEach = (spec: RequestSpec) =>
+    Promise.all([send(express.url, spec), send(framework.url, spec)]) as Promise<[ResponseData, ResponseData]>;
+  return {
+    sendEach,
+    async both(spec) {
+      const [fromExpress, fromFramework] = await sendEach(spec);
+      expect(comparable(fromFramework), `${spec.method ?? 'GET'} ${spec.path}`).toEqual(comparable(fromExpress));
+      return fromFramework;
+    },
+    async close() {
+      await express.close();
+      await framework.close();
+    },
+  };
+}
+
 /**
  * Registers the suite `title`: the Express seed app and the one `startFrameworkApp` starts (both
  * with the fixture secret) get the same requests and must answer alike, and as the seed page says.
@@ -113,43 +175,41 @@ export interface SeedParity {
  */
 export function describeSeedParity(
   title: string,
-  startFrameworkApp: () => Promise<Listening>,
+  startFrameworkApp: StartSeedApp,
   specific?: (parity: SeedParity) => void,
 ): void {
   describe(title, () => {
-    let express: Listening;
-    let framework: Listening;
-    const minter = createSeed(quiet).jwt;
+    let pair: Awaited<ReturnType<typeof startPair>>;
+    const minter = quietSeed().jwt;
     beforeAll(async () => {
-      express = await listen(createServer(createExpressSeedApp(createSeed(quiet))));
-      framework = await startFrameworkApp();
+      pair = await startPair(startFrameworkApp);
     });
-    afterAll(async () => {
-      await express.close();
-      await framework.close();
-    });
+    afterAll(() => pair?.close());
 
-    /** Sends the same request to both servers; each must answer `expected`, and alike. */
-    async function both(spec: RequestSpec): Promise<ResponseData> {
-      const [fromExpress, fromFramework] = await Promise.all([send(express.url, spec), send(framework.url, spec)]);
-      expect(comparable(fromFramework)).toEqual(comparable(fromExpress));
-      return fromFramework;
-    }
+    const both = (spec: RequestSpec) => pair.both(spec);
     const loginBoth = (json: unknown, path = '/login') => both({ method: 'POST', path, json });
 
-    it('POST /login refuses wrong or missing credentials', async () => {
-      for (const json of [{ username: 'test', password: 'nope' }, { username: 'other', password: 'test' }, {}]) {
+    it('POST /login refuses wrong credentials (401) and bodies without them (400)', async () => {
+      for (const json of [
+        { username: 'test', password: 'nope' },
+        { username: 'other', password: 'test' },
+      ]) {
         const response = await loginBoth(json);
         expect([response.status, response.json]).toEqual([401, { msg: 'Bad username or password' }]);
       }
-      const noBody = await both({ method: 'POST', path: '/login' });
-      expect([noBody.status, noBody.json]).toEqual([401, { msg: 'Bad username or password' }]);
-      const form = await both({ method: 'POST', path: '/login', form: { username: 'test', password: 'test' } });
-      expect([form.status, form.json]).toEqual([401, { msg: 'Bad username or password' }]);
+      const missing = { msg: 'Send a JSON object with "username" and "password" strings' };
+      for (const spec of [
+        { method: 'POST', path: '/login', json: {} },
+        { method: 'POST', path: '/login' },
+        { method: 'POST', path: '/login', form: TEST_CREDENTIALS },
+      ]) {
+        const response = await both(spec);
+        expect([response.status, response.json]).toEqual([400, missing]);
+      }
     });
 
     it('POST /login with test/test returns a fresh access token and a refresh token with the roles claim', async () => {
-      const response = await loginBoth({ username: 'test', password: 'test' });
+      const response = await loginBoth(TEST_CREDENTIALS);
       expect(response.status).toBe(200);
       const body = response.json as Record<string, string>;
       expect(Object.keys(body)).toEqual(['access_token', 'refresh_token']);
@@ -182,6 +242,12 @@ export function describeSeedParity(
       expect([refresh.status, refresh.json]).toEqual([422, { msg: 'Only non-refresh tokens are allowed' }]);
     });
 
+    it('the user lookup loader refuses the token of a user the database does not know', async () => {
+      const ghost = await minter.createAccessToken(new UserObject('ghost', ['foo']));
+      const answer = await both({ path: '/protected', headers: bearer(ghost) });
+      expect([answer.status, answer.json]).toEqual([401, { msg: 'Error loading the user ghost' }]);
+    });
+
     it('GET /fresh-only and POST /refresh', async () => {
       const fresh = await both({ path: '/fresh-only', headers: bearer(FIXTURE_TOKEN) });
       expect([fresh.status, fresh.json]).toEqual([200, { current_identity: 'test', fresh: true }]);
@@ -195,6 +261,7 @@ export function describeSeedParity(
         headers: bearer(await minter.createRefreshToken(TEST_USER)),
       });
       expect(refreshed.status).toBe(200);
+      expect(refreshed.setCookie).toEqual([]);
       expect(claimsOf((refreshed.json as { access_token: string }).access_token)).toMatchObject({
         fresh: false,
         roles: ['foo', 'bar'],
@@ -214,20 +281,27 @@ export function describeSeedParity(
       expect([refused.status, refused.json]).toEqual([401, { msg: 'Token has been revoked' }]);
     });
 
-    it('cookie login sets the same four cookies, and POSTs need X-CSRF-TOKEN', async () => {
-      const response = await loginBoth({ username: 'test', password: 'test' }, '/login/cookies');
+    it('cookie login sets the same four cookies (HttpOnly JWTs, SameSite=Strict), and POSTs need X-CSRF-TOKEN', async () => {
+      const response = await loginBoth(TEST_CREDENTIALS, '/login/cookies');
       expect([response.status, response.json]).toEqual([200, { login: true }]);
-      expect(response.setCookie.map((line) => line.split('=')[0])).toEqual([
-        'access_token_cookie',
-        'csrf_access_token',
-        'refresh_token_cookie',
-        'csrf_refresh_token',
+      expect(response.setCookie.map((line) => line.replace(/=[^;]*/, ''))).toEqual([
+        'access_token_cookie; HttpOnly; Path=/; SameSite=Strict',
+        'csrf_access_token; Path=/; SameSite=Strict',
+        'refresh_token_cookie; HttpOnly; Path=/; SameSite=Strict',
+        'csrf_refresh_token; Path=/; SameSite=Strict',
       ]);
       const access = await minter.createAccessToken(TEST_USER);
       const cookies = { access_token_cookie: access, csrf_access_token: minter.getCsrfToken(access) };
       const headers = { 'x-csrf-token': minter.getCsrfToken(access) };
       const noCsrf = await both({ method: 'POST', path: '/protected/cookies', cookies });
       expect([noCsrf.status, noCsrf.json]).toEqual([401, { msg: 'Missing CSRF token' }]);
+      const wrongCsrf = await both({
+        method: 'POST',
+        path: '/protected/cookies',
+        cookies,
+        headers: { 'x-csrf-token': 'not-the-token' },
+      });
+      expect([wrongCsrf.status, wrongCsrf.json]).toEqual([401, { msg: 'CSRF double submit tokens do not match' }]);
       const withCsrf = await both({ method: 'POST', path: '/protected/cookies', cookies, headers });
       expect([withCsrf.status, withCsrf.json]).toEqual([200, SEED_BODY]);
       const logout = await both({ method: 'POST', path: '/logout/cookies', cookies, headers });
@@ -237,10 +311,7 @@ export function describeSeedParity(
       expect([after.status, after.json]).toEqual([401, { msg: 'Token has been revoked' }]);
     });
 
-    specific?.({
-      both,
-      sendEach: (spec) => Promise.all([send(express.url, spec), send(framework.url, spec)]),
-    });
+    specific?.({ both, sendEach: (spec) => pair.sendEach(spec) });
   });
 }
 
@@ -256,7 +327,8 @@ export interface SeedProcess {
 export function spawnSeedServer(env: Record<string, string>): SeedProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'examples/server.ts'], {
     cwd: new URL('../../', import.meta.url),
-    env: { ...process.env, ...env },
+    // An in-memory database unless the test says otherwise: tests never write examples/.data/.
+    env: { ...process.env, DATABASE: ':memory:', SEED_PASSWORD: 'test', PASSWORD_HASH_COST: '10', ...env },
   });
   let stdout = '';
   let stderr = '';

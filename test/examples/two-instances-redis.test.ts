@@ -15,7 +15,16 @@ let redis: RedisServer;
 async function startInstance(env: Record<string, string>): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'examples/server.ts'], {
     cwd: new URL('../../', import.meta.url),
-    env: { ...process.env, PORT: '0', JWT_SECRET_KEY: SECRET, ...env },
+    // Each instance has its own in-memory user database, seeded with the same test user.
+    env: {
+      ...process.env,
+      PORT: '0',
+      JWT_SECRET_KEY: SECRET,
+      DATABASE: ':memory:',
+      SEED_PASSWORD: 'test',
+      PASSWORD_HASH_COST: '10',
+      ...env,
+    },
   });
   children.push(child);
   return new Promise((resolve, reject) => {
