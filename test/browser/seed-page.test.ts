@@ -3,22 +3,30 @@
  * on every framework: the seeded account shown on the page, login, the protected data, the implicit
  * refresh across an expiry (5-second access tokens), the fresh-only action that asks for the
  * password again, forged requests from another origin, logout, and "log out everywhere" seen from a
- * second browser context. One browser is shared by the four frameworks; screenshots go to
- * test-results/screenshots/ (git ignores it; docs/images/ holds the ones the README shows).
+ * second browser context. Then two instances (Express and Fastify) sharing one user database and
+ * one Redis (REDIS_URL): a "log out everywhere" on one ends the session opened on the other. One
+ * browser is shared by every case; screenshots go to test-results/screenshots/ (git ignores it;
+ * docs/images/ holds the ones the README shows).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSeedServer as startExpress } from '../../examples/seed/app-express.js';
 import { startSeedServer as startFastify } from '../../examples/seed/app-fastify.js';
 import { startSeedServer as startHono } from '../../examples/seed/app-hono.js';
 import { startSeedServer as startKoa } from '../../examples/seed/app-koa.js';
-import { type SeedServer, createSeed } from '../../examples/seed/shared.js';
+import { type SeedOptions, type SeedServer, createSeed } from '../../examples/seed/shared.js';
+import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 
 /** The page's document, as the functions passed to `page.evaluate` see it inside chromium. */
-declare const document: { cookie: string; getElementById(id: string): { textContent: string | null } | null };
+declare const document: {
+  cookie: string;
+  getElementById(id: string): { textContent: string | null; hidden: boolean; click(): void } | null;
+};
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url);
@@ -83,7 +91,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
 }
 
-async function visible(page: Page, selector: string, timeout = 10_000): Promise<void> {
+async function visible(page: Page, selector: string, timeout = 20_000): Promise<void> {
   await page.locator(selector).waitFor({ state: 'visible', timeout });
 }
 
@@ -97,10 +105,7 @@ async function openAndLogIn(url: string, password: string): Promise<{ context: B
   const page = await context.newPage();
   await page.goto(url);
   await visible(page, '#login-view');
-  await page.fill('#login-form input[name=username]', 'test');
-  await page.fill('#login-form input[name=password]', password);
-  await page.click('#login-form button[type=submit]');
-  await visible(page, '#session-view');
+  await logInOn(page, password);
   return { context, page };
 }
 
@@ -114,18 +119,41 @@ async function forgedPost(context: BrowserContext, origin: string, target: strin
   return answer;
 }
 
+/** A seed as `npm start` makes it, with short access tokens, a cheap password hash, and `env` on top. */
+function testSeed(env: Record<string, string>): ReturnType<typeof createSeed> {
+  const options: SeedOptions = {
+    env: {
+      JWT_SECRET_KEY: 'browser-test-secret-0123456789abcdef0123456789',
+      DATABASE: ':memory:',
+      JWT_ACCESS_TOKEN_EXPIRES: String(ACCESS_SECONDS),
+      PASSWORD_HASH_COST: '10',
+      ...env,
+    },
+    warn: () => undefined,
+  };
+  return createSeed(options);
+}
+
+/** Clicks "Reload data" unless the page already left the session (its refresh timer may have). */
+async function clickReloadIfSignedIn(page: Page): Promise<void> {
+  // One step inside the page: no gap between looking at the view and clicking.
+  await page.evaluate(() => {
+    if (document.getElementById('session-view')?.hidden === false) document.getElementById('reload')?.click();
+  });
+}
+
+/** Fills the login form of a page that shows it, and waits for the session. */
+async function logInOn(page: Page, password: string): Promise<void> {
+  await page.fill('#login-form input[name=username]', 'test');
+  await page.fill('#login-form input[name=password]', password);
+  await page.click('#login-form button[type=submit]');
+  await visible(page, '#session-view');
+}
+
 describe('the example page in chromium', () => {
   for (const [framework, start] of FRAMEWORKS) {
     it(`${framework}: login, protected data, implicit refresh, fresh action, CSRF, logout, logout everywhere`, async () => {
-      const seed = createSeed({
-        env: {
-          JWT_SECRET_KEY: `browser-test-secret-${framework}-0123456789abcdef0123456789`,
-          DATABASE: ':memory:',
-          JWT_ACCESS_TOKEN_EXPIRES: String(ACCESS_SECONDS),
-          PASSWORD_HASH_COST: '10',
-        },
-        warn: () => undefined,
-      });
+      const seed = testSeed({ JWT_SECRET_KEY: `browser-test-secret-${framework}-0123456789abcdef0123456789` });
       const server: SeedServer = await start(0, '127.0.0.1', seed);
       const url = `${server.url}/`;
       const contexts: BrowserContext[] = [];
@@ -243,17 +271,15 @@ describe('the example page in chromium', () => {
         expect([replay.status, await replay.json()]).toEqual([401, { msg: 'Token has been revoked' }]);
 
         // Log out everywhere from A (logged in again): B's session ends too.
-        await a.page.fill('#login-form input[name=username]', 'test');
-        await a.page.fill('#login-form input[name=password]', account?.password as string);
-        await a.page.click('#login-form button[type=submit]');
-        await visible(a.page, '#session-view');
+        await logInOn(a.page, account?.password as string);
         await a.page.click('#logout-everywhere');
         await visible(a.page, '#login-view');
         expect(await text(a.page, '#notice')).toBe('You have logged out on every device and browser.');
-        // B: its next request is refused, and the page says so. (An access token B's timer refreshed
+        // B: its next request is refused, and the page says so: at its next refresh (its refresh
+        // token is older than the logout), or now if B reloads. (An access token B's timer refreshed
         // within that same second survives a "log out everywhere", so one can log in again at once;
-        // then B's next refresh is refused, its refresh token being older.)
-        await b.page.click('#reload');
+        // then B's next refresh is refused.)
+        await clickReloadIfSignedIn(b.page);
         await visible(b.page, '#login-view', (ACCESS_SECONDS + 10) * 1000);
         expect(await text(b.page, '#notice')).toBe('Your session has ended: you logged out here or on another device.');
         await shot(b.page, `${framework}-6-ended-elsewhere`);
@@ -263,4 +289,43 @@ describe('the example page in chromium', () => {
       }
     }, 90_000);
   }
+
+  it('two instances sharing one database and one Redis: log out everywhere on Express ends the Fastify session', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'seed-page-'));
+    let redis: RedisServer | undefined;
+    const servers: SeedServer[] = [];
+    const contexts: BrowserContext[] = [];
+    try {
+      redis = await startRedisServer();
+      const env = {
+        DATABASE: join(folder, 'users.sqlite'),
+        REDIS_URL: `redis://${redis.host}:${redis.port}`,
+        JWT_ACCESS_TOKEN_EXPIRES: '900',
+      };
+      servers.push(await startExpress(0, '127.0.0.1', testSeed(env)));
+      servers.push(await startFastify(0, '127.0.0.1', testSeed(env)));
+      const [onExpress, onFastify] = servers as [SeedServer, SeedServer];
+      // One database file: the second instance found it seeded and shows the same account.
+      const account = onExpress.seed.users.demoAccount();
+      expect(onFastify.seed.users.demoAccount()).toEqual(account);
+
+      const a = await openAndLogIn(`${onExpress.url}/`, account?.password as string);
+      const b = await openAndLogIn(`${onFastify.url}/`, account?.password as string);
+      contexts.push(a.context, b.context);
+      expect([await text(a.page, '#store'), await text(b.page, '#store')]).toEqual(['Redis', 'Redis']);
+      expect(await text(b.page, '#framework')).toBe('Fastify');
+      // Tokens issued within the current second survive a "log out everywhere": wait for the next.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await a.page.click('#logout-everywhere');
+      await visible(a.page, '#login-view');
+      await clickReloadIfSignedIn(b.page);
+      await visible(b.page, '#login-view');
+      expect(await text(b.page, '#notice')).toBe('Your session has ended: you logged out here or on another device.');
+    } finally {
+      for (const context of contexts) await context.close();
+      for (const server of servers) await server.close();
+      await redis?.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

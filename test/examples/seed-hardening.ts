@@ -334,4 +334,29 @@ export function describeSeedHardening(title: string, startFrameworkApp: StartSee
       expect(statuses(await attempt('another', 'wrong', '203.0.113.51'))).toEqual([401, 401]);
     });
   });
+
+  describe(`${title}: served over HTTPS behind a proxy (PUBLIC_URL=https://...)`, () => {
+    let pair: SeedParity & { close(): Promise<void> };
+    beforeAll(async () => {
+      pair = await startPair(startFrameworkApp, { env: { PUBLIC_URL: 'https://app.example.com' } });
+    });
+    afterAll(() => pair?.close());
+
+    it('sets Secure on every cookie and sends HSTS', async () => {
+      const login = await expectBothOn(pair, { method: 'POST', path: '/login/cookies', json: TEST_CREDENTIALS });
+      expect(login.setCookie).toHaveLength(4);
+      for (const line of login.setCookie)
+        expect(line).toMatch(/; Secure; .*SameSite=Strict$|; SameSite=Strict; .*Secure/);
+      for (const response of await pair.sendEach({ path: '/' })) {
+        expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      }
+    });
+  });
+}
+
+/** Both apps of `pair` answer `spec` alike, with 200. */
+async function expectBothOn(pair: SeedParity, spec: RequestSpec): Promise<ResponseData> {
+  const response = await pair.both(spec);
+  expect(response.status).toBe(200);
+  return response;
 }

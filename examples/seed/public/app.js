@@ -208,15 +208,22 @@ $('reveal-key').addEventListener('click', () => {
 $('confirm-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const field = event.currentTarget.elements.password;
+  // A refresh landing after the fresh login would replace the fresh token with a refreshed one:
+  // let a running refresh finish, and hold the timer until the action is done.
+  clearTimeout(refreshTimer);
+  await refreshing;
   const answer = await authed('POST', '/login/fresh', { password: field.value });
   field.value = '';
-  if (answer.status !== 200)
-    return answer.status === 401 && answer.data.msg === 'Bad username or password'
-      ? notice('Wrong password.')
-      : failed(answer);
-  notice('');
-  await loadSession();
-  await revealKey();
+  if (answer.status === 200) {
+    notice('');
+    await revealKey();
+  } else if (answer.status === 401 && answer.data.msg === 'Bad username or password') {
+    notice('Wrong password.');
+  } else {
+    failed(answer);
+  }
+  // Restarts the refresh timer held above, if the session goes on.
+  if (!$('session-view').hidden) await loadSession();
 });
 
 $('confirm-cancel').addEventListener('click', () => {
