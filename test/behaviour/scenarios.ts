@@ -522,6 +522,25 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
 
+  // ---- Python's whitespace in the header (what the locator property test found) ----
+  {
+    id: 'x-ws-a',
+    row: null,
+    title: 'NEL (U+0085, latin-1 0x85) separates "Bearer" and the token, as Python\'s split() does',
+    config: 'default',
+    tokens: oneAccess,
+    request: (t) => get('/protected', { authorization: `Bearer\u0085${need(t.a)}` }),
+    expect: (t) => verified(t.a),
+  },
+  {
+    id: 'x-ws-b',
+    row: null,
+    title: "a header of NEL only is a missing header, as Python's strip() makes it",
+    config: 'default',
+    request: () => get('/protected', { authorization: '\u0085' }),
+    expect: fail(401, 'Missing Authorization Header'),
+  },
+
   // ---- JSON errors: Python's wording and a position, never token text (V8's message quoted it) ----
   {
     id: 'x-reason-a',
