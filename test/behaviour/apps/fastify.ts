@@ -63,9 +63,11 @@ export async function buildFastifyApp(jwt: JwtManager): Promise<FastifyInstance>
     unset(jwt, reply, { domain });
     return {};
   });
-  // Errors that are not a client's (a throwing callback) reach Fastify's error handler.
+  // Errors that are not a client's (a throwing callback) reach Fastify's error handler: a 500.
+  // Fastify's own client errors (an empty JSON body, say) keep their 4xx, as its default does.
   app.setErrorHandler(async (error, _request, reply) => {
-    reply.code(500);
+    const status = (error as { statusCode?: unknown }).statusCode;
+    reply.code(typeof status === 'number' && status >= 400 && status < 500 ? status : 500);
     return { error: error instanceof Error ? error.message : String(error) };
   });
   return app;
