@@ -104,9 +104,10 @@ function integerClaim(
   return Math.trunc(value);
 }
 
-function checkIssuer(payload: Record<string, unknown>, issuer: string): void {
+function checkIssuer(payload: Record<string, unknown>, issuers: readonly string[]): void {
   if (!Object.hasOwn(payload, 'iss')) throw new MissingRequiredClaimError('Token is missing the "iss" claim');
-  if (payload.iss !== issuer) throw new InvalidIssuerError('Invalid issuer');
+  // PyJWT: `iss` must be a string equal to the issuer, or one of the list.
+  if (typeof payload.iss !== 'string' || !issuers.includes(payload.iss)) throw new InvalidIssuerError('Invalid issuer');
 }
 
 function checkAudience(payload: Record<string, unknown>, expected: readonly string[]): void {

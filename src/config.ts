@@ -9,6 +9,9 @@ import { JwtConfigError } from './errors.js';
 import type { Algorithm, TokenLocation } from './types.js';
 import { ALGORITHMS, isAlgorithm } from './jws/index.js';
 import type { KeyMaterial } from './jws/index.js';
+import { isAsymmetric } from './jws/index.js';
+import { type RemoteJwksOptions, resolveRemoteJwksOptions } from './jwks/remote.js';
+import type { KeyringKey } from './keys/kid-keyring.js';
 
 /** Cookie `SameSite` attribute; `null` omits it (flask's default). */
 export type SameSite = 'Lax' | 'Strict' | 'None' | null;
@@ -84,16 +87,33 @@ export interface JwtOptions {
   secretKey?: KeyMaterial | null;
   /** `JWT_PRIVATE_KEY` for asymmetric signing: PEM, JWK or KeyObject. */
   privateKey?: KeyMaterial | null;
-  /** `JWT_PUBLIC_KEY` for asymmetric verification: PEM, JWK or KeyObject. */
+  /**
+   * `JWT_PUBLIC_KEY` for asymmetric verification: PEM, JWK or KeyObject. Alone (no `privateKey`),
+   * it makes a manager that only verifies.
+   */
   publicKey?: KeyMaterial | null;
+  /**
+   * jwt-extended: a keyring instead of one key: keys by `kid` (default: the JWK's `kid`, else the
+   * RFC 7638 thumbprint), each bound to one algorithm. New tokens carry the signing key's `kid`;
+   * a token is verified with the key of its `kid`, an unknown `kid` is refused (422) unless a
+   * `decodeKeyLoader` is registered. Rotate with `addKey`, `promoteKey`, `retireKey`.
+   */
+  keys?: readonly KeyringKey[] | null;
+  /** jwt-extended: the `kid` of the key in `keys` that signs. Default: the first key that can sign. */
+  signingKid?: string | null;
+  /**
+   * jwt-extended: verify another issuer's tokens with the keys of its JWK Set URL (verification
+   * only). A URL string, or options for the timeout, cache max age and refetch cooldown.
+   */
+  remoteJwks?: string | URL | RemoteJwksOptions | null;
   /** `JWT_IDENTITY_CLAIM`. Default `'sub'`. */
   identityClaim?: string;
   /** `JWT_DECODE_AUDIENCE`: `aud` is checked only when set. */
   decodeAudience?: string | readonly string[] | null;
   /** `JWT_ENCODE_AUDIENCE`: added to new tokens when set. */
   encodeAudience?: string | readonly string[] | null;
-  /** `JWT_DECODE_ISSUER`: `iss` is checked only when set. */
-  decodeIssuer?: string | null;
+  /** `JWT_DECODE_ISSUER`: `iss` is checked only when set; a list accepts any of its issuers (as PyJWT). */
+  decodeIssuer?: string | readonly string[] | null;
   /** `JWT_ENCODE_ISSUER`: added to new tokens when set. */
   encodeIssuer?: string | null;
   /** `JWT_DECODE_LEEWAY` in seconds, for `exp`, `nbf` and a future `iat`. Default 0. */
@@ -148,10 +168,14 @@ export interface ResolvedConfig {
   readonly secretKey: KeyMaterial | null;
   readonly privateKey: KeyMaterial | null;
   readonly publicKey: KeyMaterial | null;
+  readonly keys: readonly KeyringKey[] | null;
+  readonly signingKid: string | null;
+  readonly remoteJwks: ReturnType<typeof resolveRemoteJwksOptions> | null;
   readonly identityClaim: string;
   readonly decodeAudience: readonly string[] | null;
   readonly encodeAudience: string | readonly string[] | null;
-  readonly decodeIssuer: string | null;
+  /** The accepted issuers (one or more), or `null` when `iss` is not checked. */
+  readonly decodeIssuer: readonly string[] | null;
   readonly encodeIssuer: string | null;
   readonly decodeLeeway: number;
   readonly encodeNbf: boolean;
@@ -260,10 +284,13 @@ export function resolveConfig(options: JwtOptions): ResolvedConfig {
     secretKey: options.secretKey ?? null,
     privateKey: options.privateKey ?? null,
     publicKey: options.publicKey ?? null,
+    keys: options.keys ?? null,
+    signingKid: options.signingKid ?? null,
+    remoteJwks: options.remoteJwks ? resolveRemoteJwksOptions(options.remoteJwks) : null,
     identityClaim: stringOption(options.identityClaim, 'sub', 'identityClaim', false),
     decodeAudience: resolveAudience(options.decodeAudience),
     encodeAudience: options.encodeAudience ? options.encodeAudience : null,
-    decodeIssuer: options.decodeIssuer ?? null,
+    decodeIssuer: resolveIssuers(options.decodeIssuer),
     encodeIssuer: options.encodeIssuer ? options.encodeIssuer : null,
     decodeLeeway: leeway,
     encodeNbf: options.encodeNbf ?? true,
@@ -293,7 +320,28 @@ function resolveDecodeAlgorithms(value: readonly Algorithm[] | null | undefined,
       );
     }
   }
-  return [...new Set<Algorithm>([...value, algorithm])];
+  const algorithms = [...new Set<Algorithm>([...value, algorithm])];
+  const hmac = algorithms.filter((alg) => !isAsymmetric(alg));
+  const asymmetric = algorithms.filter((alg) => isAsymmetric(alg));
+  if (hmac.length > 0 && asymmetric.length > 0) {
+    // Each algorithm would have its own key, but the token's header would then choose between a
+    // shared secret and a key pair: refused, as the one-key-type rule of the engine wants.
+    throw new JwtConfigError(
+      `decodeAlgorithms mixes HMAC (${hmac.join(', ')}) and asymmetric (${asymmetric.join(', ')}) algorithms: a token's header would then choose the key type. ` +
+        `Accept one family per JwtManager (flask-jwt-extended verifies every algorithm with the one key, so such tokens never verify there); ` +
+        `to accept both during a migration, verify the old tokens with a second JwtManager.`,
+    );
+  }
+  return algorithms;
+}
+
+function resolveIssuers(value: string | readonly string[] | null | undefined): readonly string[] | null {
+  if (value === undefined || value === null) return null;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((iss) => typeof iss !== 'string')) {
+    throw new JwtConfigError('decodeIssuer must be a string or a non-empty list of strings');
+  }
+  return Object.freeze([...list]);
 }
 
 function resolveAudience(value: string | readonly string[] | null | undefined): readonly string[] | null {

@@ -6,14 +6,8 @@
 import type { ManagerCallbacks } from './callbacks.js';
 import { type ClaimCheckOptions, checkClaims } from './claims.js';
 import type { ResolvedConfig } from './config.js';
-import { JwtConfigError } from './errors.js';
-import {
-  type BoundKey,
-  type KeyMaterial,
-  type ParsedJws,
-  assertAlgorithmAllowed,
-  nodeCryptoEngine,
-} from './jws/index.js';
+import { InvalidSignatureError, JwtConfigError } from './errors.js';
+import { type BoundKey, type ParsedJws, nodeCryptoEngine } from './jws/index.js';
 import type { Keyring } from './keyring.js';
 import { isPromiseLike } from './internal/promise.js';
 import type { JwtHeader, JwtPayload, MaybePromise } from './types.js';
@@ -41,8 +35,9 @@ export interface DecoderContext {
 }
 
 /**
- * Decodes and verifies a token; returns a promise only when a `decodeKeyLoader` returned one, so
- * the common path stays synchronous.
+ * Decodes and verifies a token; returns a promise only when the key lookup is asynchronous (a
+ * `decodeKeyLoader` returned a promise, or a remote key set is fetched), so the common path stays
+ * synchronous.
  *
  * @example
  * ```ts
@@ -51,17 +46,11 @@ export interface DecoderContext {
  */
 export function decode(context: DecoderContext, token: unknown, options: DecodeOptions): MaybePromise<DecodedToken> {
   const parsed = nodeCryptoEngine.parse(token, context.config.maxTokenSize);
-  const loader = context.callbacks.decodeKeyLoader;
-  if (!loader) {
-    const alg = assertAlgorithmAllowed(parsed.header, context.allowedAlgorithms);
-    return finish(context, parsed, context.keys.verifyingKeys.get(alg) as BoundKey, options);
+  const keys = context.keys.verifyingKeysFor(parsed);
+  if (isPromiseLike<readonly BoundKey[]>(keys)) {
+    return Promise.resolve(keys).then((resolved) => finish(context, parsed, resolved, options));
   }
-  // flask hands the loader the unverified header and payload (for `kid`, `iss`, tenant lookups).
-  const material = loader(parsed.header, parsed.payload as JwtPayload);
-  if (isPromiseLike<KeyMaterial>(material)) {
-    return Promise.resolve(material).then((resolved) => finishWithLoadedKey(context, parsed, resolved, options));
-  }
-  return finishWithLoadedKey(context, parsed, material, options);
+  return finish(context, parsed, keys, options);
 }
 
 /**
@@ -78,24 +67,37 @@ export function decodeSync(context: DecoderContext, token: unknown, options: Dec
   if (isPromiseLike(result)) {
     Promise.resolve(result).catch(() => undefined);
     throw new JwtConfigError(
-      'decodeKeyLoader returned a promise: use the async decodeToken() instead of decodeTokenSync()',
+      'the key lookup is asynchronous (a decodeKeyLoader returned a promise, or the remote JWKS is not cached yet): use the async decodeToken() instead of decodeTokenSync()',
     );
   }
   return result;
 }
 
-function finishWithLoadedKey(
+function finish(
   context: DecoderContext,
   parsed: ParsedJws,
-  material: KeyMaterial,
+  keys: readonly BoundKey[],
   options: DecodeOptions,
 ): DecodedToken {
-  const alg = assertAlgorithmAllowed(parsed.header, context.allowedAlgorithms);
-  return finish(context, parsed, context.keys.verifyingKeyFrom(alg, material), options);
-}
-
-function finish(context: DecoderContext, parsed: ParsedJws, key: BoundKey, options: DecodeOptions): DecodedToken {
-  nodeCryptoEngine.verify(parsed, key);
+  verifyWithAny(parsed, keys);
   const claimOptions: ClaimCheckOptions = options;
   return { header: parsed.header, payload: checkClaims(parsed.header, parsed.payload, context.config, claimOptions) };
+}
+
+/**
+ * Verifies with the first key (nearly always the only one); a token without `kid` may have a few
+ * candidates of its algorithm, tried in order. No candidate at all is a bad signature.
+ */
+function verifyWithAny(parsed: ParsedJws, keys: readonly BoundKey[]): void {
+  const last = keys.length - 1;
+  if (last < 0) throw new InvalidSignatureError('Signature verification failed');
+  for (let i = 0; i < last; i++) {
+    try {
+      nodeCryptoEngine.verify(parsed, keys[i] as BoundKey);
+      return;
+    } catch {
+      // Try the next candidate; the last one's error is the answer.
+    }
+  }
+  nodeCryptoEngine.verify(parsed, keys[last] as BoundKey);
 }

@@ -40,7 +40,8 @@ export interface TokenParts {
   readonly additionalClaims: Record<string, unknown> | null | undefined;
   readonly loaderHeaders: Record<string, unknown> | null | undefined;
   readonly additionalHeaders: Record<string, unknown> | null | undefined;
-  readonly key: BoundKey;
+  /** The signing key; a keyring's carries the `kid` every token it signs gets in its header. */
+  readonly key: BoundKey & { readonly kid?: string };
 }
 
 /**
@@ -62,9 +63,15 @@ export function encodeToken(config: ResolvedConfig, parts: TokenParts): string {
   return nodeCryptoEngine.sign(headerJson, pythonCompatibleJson(payload), parts.key);
 }
 
-/** `{"alg":"<alg>","typ":"JWT"}`, the header of every token without extra headers (keys sorted). */
+/**
+ * `{"alg":"<alg>","typ":"JWT"}`, the header of every token without extra headers (keys sorted);
+ * `{"alg":"<alg>","kid":"<kid>","typ":"JWT"}` with a keyring's key.
+ */
 function defaultHeaderJson(parts: TokenParts): string {
-  return `{"alg":"${parts.key.alg}","typ":"JWT"}`;
+  const { kid } = parts.key;
+  return kid === undefined
+    ? `{"alg":"${parts.key.alg}","typ":"JWT"}`
+    : `{"alg":"${parts.key.alg}","kid":${JSON.stringify(kid)},"typ":"JWT"}`;
 }
 
 function buildPayload(config: ResolvedConfig, parts: TokenParts): Record<string, unknown> {
@@ -111,12 +118,19 @@ function freshClaim(fresh: boolean | Duration, nowMs: number): boolean | number 
 }
 
 function buildHeader(config: ResolvedConfig, parts: TokenParts): Record<string, unknown> {
-  const header: Record<string, unknown> = { typ: 'JWT', alg: config.algorithm };
+  const { kid } = parts.key;
+  const header: Record<string, unknown> = { typ: 'JWT', alg: parts.key.alg };
+  if (kid !== undefined) header.kid = kid;
   mergeInto(header, parts.loaderHeaders, 'additionalHeadersLoader');
   mergeInto(header, parts.additionalHeaders, 'additionalHeaders');
   if (header.alg !== parts.key.alg) {
     throw new JwtEncodeError(
-      `The "alg" header cannot be changed per token: it is "${parts.key.alg}" from the algorithm option`,
+      `The "alg" header cannot be changed per token: it is "${parts.key.alg}", the signing key's algorithm`,
+    );
+  }
+  if (kid !== undefined && header.kid !== kid) {
+    throw new JwtEncodeError(
+      `The "kid" header cannot be changed per token: it is the signing key's ("${kid}"); promote another key instead`,
     );
   }
   if (!header.typ) delete header.typ;

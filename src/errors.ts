@@ -22,6 +22,8 @@ export type JwtErrorCode =
   | 'ERR_JWT_CLAIM_MISSING'
   | 'ERR_JWT_AUDIENCE'
   | 'ERR_JWT_ISSUER'
+  | 'ERR_JWT_UNKNOWN_KID'
+  | 'ERR_JWT_KEYS_UNAVAILABLE'
   | 'ERR_JWT_EXPIRED'
   | 'ERR_JWT_WRONG_TYPE'
   | 'ERR_JWT_FRESH_REQUIRED'
@@ -119,6 +121,22 @@ export class InvalidAudienceError extends JwtExtendedError {
 /** `iss` does not match the configured issuer (PyJWT `InvalidIssuerError`). Default 422. */
 export class InvalidIssuerError extends JwtExtendedError {
   readonly code = 'ERR_JWT_ISSUER';
+}
+
+/**
+ * No configured key has the token's `kid` (key id), or a token without `kid` met a key set that
+ * cannot choose for it. Default 422. The message never repeats the client's `kid`.
+ */
+export class UnknownKeyIdError extends JwtExtendedError {
+  readonly code = 'ERR_JWT_UNKNOWN_KID';
+}
+
+/**
+ * The issuer's key set (remote JWKS) could not be fetched and no copy is cached, so no token can be
+ * verified: the manager fails closed. Default 503.
+ */
+export class KeySetUnavailableError extends JwtExtendedError {
+  readonly code = 'ERR_JWT_KEYS_UNAVAILABLE';
 }
 
 /** The token has expired (PyJWT `ExpiredSignatureError`); carries header and payload. Default 401. */

@@ -75,6 +75,12 @@ export type {
   TokenType,
 } from './types.js';
 export type { KeyMaterial } from './jws/index.js';
+export type { Jwk, JwkSet } from './keys/jwk.js';
+export { jwkThumbprint } from './keys/jwk.js';
+export type { KeyringKey } from './keys/kid-keyring.js';
+export type { RemoteJwksOptions } from './jwks/remote.js';
+export { JWKS_PATH, jwksResponse } from './jwks/publish.js';
+export type { JwksResponseOptions } from './jwks/publish.js';
 export { ALGORITHMS } from './jws/index.js';
 export {
   CsrfError,
@@ -93,11 +99,13 @@ export {
   JwtEncodeError,
   JwtExtendedError,
   JwtNotVerifiedError,
+  KeySetUnavailableError,
   MissingRequiredClaimError,
   NoAuthorizationError,
   RefreshTokenReuseError,
   RevokedTokenError,
   StoreUnavailableError,
+  UnknownKeyIdError,
   UserClaimsVerificationError,
   UserLookupError,
   WrongTokenError,

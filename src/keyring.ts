@@ -1,33 +1,65 @@
 /**
  * The keys a manager signs and verifies with, imported once at start-up and each bound to exactly
- * one algorithm. Keys returned by the user's key loaders go through a cache, so a loader that
- * returns the same PEM on every request does not re-import it.
+ * one algorithm, from one of four sources:
+ *
+ * - one key (`secretKey`, or `privateKey` / `publicKey`): tokens carry no `kid`, as flask's;
+ * - a keyring (`keys`): keys by `kid`, one of them signing; tokens carry its `kid`;
+ * - a remote JWK Set (`remoteJwks`): another issuer's keys, verification only;
+ * - the user's `encodeKeyLoader` / `decodeKeyLoader` (flask's), whose keys go through a cache so a
+ *   loader that returns the same PEM on every request does not re-import it. With a keyring, the
+ *   `decodeKeyLoader` is asked only for a `kid` the keyring does not know.
+ *
+ * The token's header never picks a key type: it names an allowed algorithm (each allowed
+ * algorithm has keys of its own type only) and a `kid`, and the engine checks that the key found
+ * is bound to the header's algorithm.
  *
  * @module
  */
 import type { ManagerCallbacks } from './callbacks.js';
 import type { ResolvedConfig } from './config.js';
-import { InvalidAlgorithmError, JwtConfigError, JwtExtendedError } from './errors.js';
+import {
+  InvalidAlgorithmError,
+  JwtConfigError,
+  JwtDecodeError,
+  JwtExtendedError,
+  UnknownKeyIdError,
+} from './errors.js';
+import { isPromiseLike } from './internal/promise.js';
 import {
   type BoundKey,
   type KeyMaterial,
+  type ParsedJws,
+  assertAlgorithmAllowed,
   createKeyCache,
   importSigningKey,
   importVerifyingKey,
   isAsymmetric,
 } from './jws/index.js';
-import type { Algorithm } from './types.js';
+import { type RemoteKeySet, createRemoteKeySet } from './jwks/remote.js';
+import { type JwkSet, jwkThumbprint, publicJwk } from './keys/jwk.js';
+import { type KidKeyring, createKidKeyring } from './keys/kid-keyring.js';
+import type { Algorithm, JwtHeader, JwtPayload, MaybePromise } from './types.js';
+
+/** A signing key, with the `kid` tokens must carry when it came from a keyring. */
+export type SigningKey = BoundKey & { readonly kid?: string };
 
 /** Signing and verification keys, resolved from the configuration. */
 export interface Keyring {
-  /** The static signing key, or `null` when an `encodeKeyLoader` supplies keys. */
-  readonly signingKey: BoundKey | null;
-  /** One verification key per allowed algorithm (absent when a `decodeKeyLoader` supplies them). */
-  readonly verifyingKeys: ReadonlyMap<Algorithm, BoundKey>;
+  /** The key new tokens are signed with; throws {@link JwtConfigError} for a verify-only manager. */
+  signingKey(): SigningKey;
   /** Imports (once) a key returned by `encodeKeyLoader`. */
   signingKeyFrom(material: KeyMaterial): BoundKey;
-  /** Imports (once) a key returned by `decodeKeyLoader` for the token's (allowed) algorithm. */
-  verifyingKeyFrom(alg: Algorithm, material: KeyMaterial): BoundKey;
+  /**
+   * The keys that may verify a parsed (untrusted) token: usually one. Synchronous unless a
+   * `decodeKeyLoader` returns a promise or a remote key set has to be fetched.
+   */
+  verifyingKeysFor(parsed: ParsedJws): MaybePromise<readonly BoundKey[]>;
+  /** The keyring of a manager configured with `keys`, else `null`. */
+  readonly kid: KidKeyring | null;
+  /** The remote key set of a manager configured with `remoteJwks`, else `null`. */
+  readonly remote: RemoteKeySet | null;
+  /** The public keys as a JWK Set: never a private or secret key. */
+  jwks(): JwkSet;
 }
 
 type KeyLoaders = Pick<ManagerCallbacks<never, unknown, unknown, unknown>, 'encodeKeyLoader' | 'decodeKeyLoader'>;
@@ -41,38 +73,122 @@ type KeyLoaders = Pick<ManagerCallbacks<never, unknown, unknown, unknown>, 'enco
  * ```
  */
 export function createKeyring(config: ResolvedConfig, loaders: KeyLoaders): Keyring {
+  refuseMixedSources(config);
   const cache = createKeyCache();
-  const signingKey = loaders.encodeKeyLoader ? null : staticSigningKey(config);
-  const verifyingKeys = new Map<Algorithm, BoundKey>();
-  if (!loaders.decodeKeyLoader) {
-    for (const alg of config.decodeAlgorithms) verifyingKeys.set(alg, staticVerifyingKey(config, alg));
+  const allowed = new Set(config.decodeAlgorithms);
+  const kidKeyring =
+    config.keys === null
+      ? null
+      : createKidKeyring(config.keys, { algorithm: config.algorithm, allowed, signingKid: config.signingKid });
+  const remote =
+    config.remoteJwks === null ? null : createRemoteKeySet(config.remoteJwks, config.decodeAlgorithms, config.clock);
+  const single = kidKeyring === null && remote === null;
+  const staticSigner = single && !loaders.encodeKeyLoader ? staticSigningKey(config, !!loaders.decodeKeyLoader) : null;
+  const singles = new Map<Algorithm, readonly BoundKey[]>();
+  if (single && !loaders.decodeKeyLoader) {
+    for (const alg of config.decodeAlgorithms) singles.set(alg, Object.freeze([staticVerifyingKey(config, alg)]));
   }
+  const singleJwks = Object.freeze({ keys: Object.freeze(singleKeyJwks(singles)) }) as JwkSet;
+
+  const fromLoader = (alg: Algorithm, material: KeyMaterial): readonly BoundKey[] => {
+    try {
+      return [cache.verifying(alg, material, 'decodeKeyLoader')];
+    } catch (error) {
+      // The token chose an allowed algorithm the loader's key does not fit: refuse the token,
+      // never answer a client's choice with a server error.
+      if (error instanceof JwtExtendedError) throw new InvalidAlgorithmError('The specified alg value is not allowed');
+      throw error;
+    }
+  };
+  const askLoader = (parsed: ParsedJws): MaybePromise<readonly BoundKey[]> => {
+    const loader = loaders.decodeKeyLoader as NonNullable<KeyLoaders['decodeKeyLoader']>;
+    // flask hands the loader the unverified header and payload (for `kid`, `iss`, tenant lookups).
+    const material = loader(parsed.header, parsed.payload as JwtPayload);
+    if (isPromiseLike<KeyMaterial>(material)) {
+      return Promise.resolve(material).then((m) => fromLoader(assertAlgorithmAllowed(parsed.header, allowed), m));
+    }
+    return fromLoader(assertAlgorithmAllowed(parsed.header, allowed), material);
+  };
+
   return {
-    signingKey,
-    verifyingKeys,
-    signingKeyFrom: (material) => cache.signing(config.algorithm, material, 'encodeKeyLoader'),
-    verifyingKeyFrom(alg, material) {
-      try {
-        return cache.verifying(alg, material, 'decodeKeyLoader');
-      } catch (error) {
-        // The token chose an allowed algorithm the loader's key does not fit: refuse the token,
-        // never answer a client's choice with a server error.
-        if (error instanceof JwtExtendedError)
-          throw new InvalidAlgorithmError('The specified alg value is not allowed');
-        throw error;
-      }
+    kid: kidKeyring,
+    remote,
+    signingKey() {
+      const key = staticSigner ?? kidKeyring?.active?.signing ?? null;
+      if (key === null) throw verifyOnly(config, kidKeyring !== null, remote !== null);
+      return key;
     },
+    signingKeyFrom: (material) => cache.signing(config.algorithm, material, 'encodeKeyLoader'),
+    verifyingKeysFor(parsed) {
+      if (kidKeyring !== null) {
+        const alg = assertAlgorithmAllowed(parsed.header, allowed);
+        const kid = kidOf(parsed.header);
+        if (kid === undefined) return kidKeyring.byAlgorithm(alg);
+        const entry = kidKeyring.get(kid);
+        if (entry !== undefined) return entry.candidates;
+        if (loaders.decodeKeyLoader) return askLoader(parsed);
+        throw new UnknownKeyIdError("No key has the token's kid");
+      }
+      if (remote !== null) {
+        return remote.lookup(kidOf(parsed.header), assertAlgorithmAllowed(parsed.header, allowed));
+      }
+      if (loaders.decodeKeyLoader) return askLoader(parsed);
+      return singles.get(assertAlgorithmAllowed(parsed.header, allowed)) as readonly BoundKey[];
+    },
+    jwks: () => (kidKeyring === null ? singleJwks : kidKeyring.jwks()),
   };
 }
 
-function staticSigningKey(config: ResolvedConfig): BoundKey {
-  const alg = config.algorithm;
-  if (!isAsymmetric(alg)) return importSigningKey(alg, requireSecret(config, alg), 'secretKey');
-  if (config.privateKey === null) {
+/** The `kid` of a header: undefined when absent; a non-string `kid` is a malformed token. */
+function kidOf(header: JwtHeader): string | undefined {
+  const kid = header.kid;
+  if (kid === undefined || typeof kid === 'string') return kid;
+  throw new JwtDecodeError('The kid header must be a string');
+}
+
+/** The public key of a one-key asymmetric manager, under its thumbprint (HMAC: nothing). */
+function singleKeyJwks(singles: ReadonlyMap<Algorithm, readonly BoundKey[]>): JwkSet['keys'] {
+  const keys = [];
+  for (const [alg, [key]] of singles) {
+    if (key !== undefined && isAsymmetric(alg)) keys.push(publicJwk(key.keyObject, alg, jwkThumbprint(key.keyObject)));
+  }
+  return keys;
+}
+
+function refuseMixedSources(config: ResolvedConfig): void {
+  const single = [
+    config.secretKey !== null && 'secretKey',
+    config.privateKey !== null && 'privateKey',
+    config.publicKey !== null && 'publicKey',
+  ].filter((name) => name !== false);
+  if (config.keys !== null && single.length > 0) {
     throw new JwtConfigError(
-      `privateKey must be set when using asymmetric algorithm "${alg}": pass a PEM (PKCS#8), a JWK or a KeyObject, or register an encodeKeyLoader in the options`,
+      `keys replaces ${single.join(' and ')}: configure either one key (secretKey, or privateKey/publicKey) or a keyring (keys), not both`,
     );
   }
+  if (config.remoteJwks !== null && (single.length > 0 || config.keys !== null)) {
+    throw new JwtConfigError(
+      "remoteJwks verifies with the issuer's keys only: remove secretKey, privateKey, publicKey and keys (a service that also issues its own tokens uses a second JwtManager for them)",
+    );
+  }
+}
+
+function verifyOnly(config: ResolvedConfig, keyring: boolean, remote: boolean): JwtConfigError {
+  const what = remote
+    ? 'it verifies with remoteJwks only'
+    : keyring
+      ? 'its keys have no private key or secret to sign with (add one to keys and promote it)'
+      : `privateKey is not set (${config.algorithm} signs with a private key: pass a PEM (PKCS#8), a JWK or a KeyObject, or register an encodeKeyLoader)`;
+  return new JwtConfigError(`This JwtManager only verifies tokens and cannot create one: ${what}`);
+}
+
+function staticSigningKey(config: ResolvedConfig, hasDecodeKeyLoader: boolean): BoundKey | null {
+  const alg = config.algorithm;
+  if (!isAsymmetric(alg)) return importSigningKey(alg, requireSecret(config, alg), 'secretKey');
+  // A manager with only a public key (or a decodeKeyLoader) verifies, as flask's does; creating a
+  // token then says what is missing.
+  if (config.privateKey === null)
+    return config.publicKey === null && !hasDecodeKeyLoader ? missingPublicKey(alg) : null;
   return importSigningKey(alg, config.privateKey, 'privateKey');
 }
 
@@ -80,12 +196,14 @@ function staticVerifyingKey(config: ResolvedConfig, alg: Algorithm): BoundKey {
   if (!isAsymmetric(alg)) return importVerifyingKey(alg, requireSecret(config, alg), 'secretKey');
   // The public key can be derived from the private one, so an app that signs need not repeat it.
   const material = config.publicKey ?? config.privateKey;
-  if (material === null) {
-    throw new JwtConfigError(
-      `publicKey must be set when using asymmetric algorithm "${alg}": pass a PEM (SPKI), a JWK or a KeyObject, or register a decodeKeyLoader in the options`,
-    );
-  }
+  if (material === null) missingPublicKey(alg);
   return importVerifyingKey(alg, material, config.publicKey === null ? 'privateKey' : 'publicKey');
+}
+
+function missingPublicKey(alg: Algorithm): never {
+  throw new JwtConfigError(
+    `publicKey or privateKey must be set when using asymmetric algorithm "${alg}": pass a PEM, a JWK or a KeyObject (publicKey alone makes a manager that only verifies), use keys or remoteJwks, or register a decodeKeyLoader in the options`,
+  );
 }
 
 function requireSecret(config: ResolvedConfig, alg: Algorithm): KeyMaterial {

@@ -15,6 +15,8 @@ import * as getters from './getters.js';
 import { isPromiseLike, chain } from './internal/promise.js';
 import { nodeCryptoEngine } from './jws/index.js';
 import { type Keyring, createKeyring } from './keyring.js';
+import type { JwkSet } from './keys/jwk.js';
+import type { KeyringKey, KidKeyring } from './keys/kid-keyring.js';
 import type { RequestPort, ResponsePort } from './ports.js';
 import { createRequestView } from './request-view.js';
 import { errorResponse } from './responses.js';
@@ -322,6 +324,83 @@ export class JwtManager<
     this.#tokenCache?.clear();
   }
 
+  // ---- Keys: keyring rotation and the JWK Set ----
+
+  /**
+   * The public keys as a JWK Set, for `/.well-known/jwks.json`: every key of the keyring (or the
+   * one public key) with its `kid`, `alg` and `use: "sig"`. Never a private key or an HMAC secret.
+   *
+   * @example
+   * ```ts
+   * app.get('/.well-known/jwks.json', (req, res) => res.json(jwt.jwks()))
+   * ```
+   */
+  jwks(): JwkSet {
+    return this.#keys.jwks();
+  }
+
+  /**
+   * Rotation, step 1: adds a key to the keyring (`keys` option). It verifies at once and signs
+   * only once promoted. Returns its `kid`.
+   *
+   * @example
+   * ```ts
+   * const kid = jwt.addKey({ kid: '2026-02', privateKey: nextPem })
+   * ```
+   */
+  addKey(key: KeyringKey): string {
+    return this.#kidKeyring('addKey').add(key);
+  }
+
+  /**
+   * Rotation, step 2: new tokens are signed with this key (and carry its `kid`).
+   *
+   * @example
+   * ```ts
+   * jwt.promoteKey('2026-02')
+   * ```
+   */
+  promoteKey(kid: string): void {
+    this.#kidKeyring('promoteKey').promote(kid);
+  }
+
+  /**
+   * Rotation, step 3, once the last token the old key signed has expired: removes the key, so
+   * tokens it signed are refused (verified-token cache included).
+   *
+   * @example
+   * ```ts
+   * jwt.retireKey('2026-01')
+   * ```
+   */
+  retireKey(kid: string): void {
+    this.#kidKeyring('retireKey').retire(kid);
+    this.clearVerifiedTokenCache();
+  }
+
+  /**
+   * Fetches the `remoteJwks` set now (e.g. before the server starts accepting requests), instead
+   * of on the first token. Rejects when the issuer cannot be reached.
+   *
+   * @example
+   * ```ts
+   * await jwt.refreshRemoteJwks()
+   * ```
+   */
+  async refreshRemoteJwks(): Promise<void> {
+    if (this.#keys.remote === null) throw new JwtConfigError('refreshRemoteJwks needs the remoteJwks option');
+    await this.#keys.remote.refresh();
+  }
+
+  #kidKeyring(method: string): KidKeyring {
+    if (this.#keys.kid === null) {
+      throw new JwtConfigError(
+        `${method} needs a keyring: configure the manager with keys: [{ kid, privateKey }] instead of one key`,
+      );
+    }
+    return this.#keys.kid;
+  }
+
   // ---- Tokens ----
 
   /**
@@ -393,7 +472,7 @@ export class JwtManager<
         additionalHeaders: options.additionalHeaders,
         key: cb.encodeKeyLoader
           ? this.#keys.signingKeyFrom(keyMaterial as Parameters<Keyring['signingKeyFrom']>[0])
-          : (this.#keys.signingKey as NonNullable<Keyring['signingKey']>),
+          : this.#keys.signingKey(),
       };
       return encodeToken(this.config, parts);
     };

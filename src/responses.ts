@@ -46,6 +46,7 @@ export const RESPONSE_RULES: Readonly<Partial<Record<JwtErrorCode, ResponseRule>
   ERR_JWT_CLAIM_MISSING: INVALID,
   ERR_JWT_AUDIENCE: INVALID,
   ERR_JWT_ISSUER: INVALID,
+  ERR_JWT_UNKNOWN_KID: INVALID,
   ERR_JWT_WRONG_TYPE: INVALID,
   ERR_JWT_EXPIRED: { status: 401, message: 'Token has expired', tokenCallback: 'expiredTokenLoader' },
   ERR_JWT_FRESH_REQUIRED: { status: 401, message: 'Fresh token required', tokenCallback: 'needsFreshTokenLoader' },
@@ -62,6 +63,7 @@ export const RESPONSE_RULES: Readonly<Partial<Record<JwtErrorCode, ResponseRule>
   },
   ERR_JWT_USER_LOOKUP: { status: 401, tokenCallback: 'userLookupErrorLoader' },
   ERR_JWT_STORE_UNAVAILABLE: { status: 503 },
+  ERR_JWT_KEYS_UNAVAILABLE: { status: 503 },
 });
 
 /**

@@ -18,6 +18,7 @@ export type Algorithm =
   | 'ES256'
   | 'ES384'
   | 'ES512'
+  | 'ES256K'
   | 'EdDSA';
 
 /** Where a token may be read from, in flask's spelling. */

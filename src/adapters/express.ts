@@ -33,10 +33,12 @@ import {
   firstHeaderValue,
   formFieldOf,
   isClientError,
+  jwksResponse,
   nodeHeaderRepeated,
   readJwtState,
   readRouteBody,
 } from '../index.js';
+import type { JwksResponseOptions } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
 export {
@@ -198,6 +200,22 @@ export function unsetAccessCookies(jwt: AnyJwtManager, res: Response, options?: 
  */
 export function unsetRefreshCookies(jwt: AnyJwtManager, res: Response, options?: Pick<CookieOptions, 'domain'>): void {
   jwt.unsetRefreshCookies(cookieWriter(res), options);
+}
+
+/**
+ * Serves the manager's public keys (`jwt.jwks()`) as a JWK Set with `Cache-Control: public,
+ * max-age=300` (see `JwksResponseOptions`), for services that verify this one's tokens.
+ *
+ * @example
+ * ```ts
+ * app.get('/.well-known/jwks.json', jwksHandler(jwt))
+ * ```
+ */
+export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): RequestHandler {
+  return (_req, res) => {
+    const { status, headers, body } = jwksResponse(jwt, options);
+    res.status(status).set(headers).send(body);
+  };
 }
 
 // ---- glue ----

@@ -44,8 +44,10 @@ import type {
   RequestPort,
   RouteOptions,
 } from '../index.js';
+import type { JwksResponseOptions } from '../index.js';
 import {
   JwtConfigError,
+  jwksResponse,
   bodyKindFor,
   firstHeaderValue,
   nodeHeaderRepeated,
@@ -117,6 +119,25 @@ const BODY_STAGE_MESSAGE =
   'jwtRequired(): this route reads the token from the request body (json location, or csrfCheckForm); ' +
   'Fastify parses bodies after onRequest and rejects bad JSON before preValidation, so register the hook ' +
   "as the route's preParsing hook: { preParsing: jwtRequired(jwt, options) }";
+
+/**
+ * Serves the manager's public keys (`jwt.jwks()`) as a JWK Set with `Cache-Control: public,
+ * max-age=300` (see `JwksResponseOptions`), for services that verify this one's tokens.
+ *
+ * @example
+ * ```ts
+ * app.get('/.well-known/jwks.json', jwksHandler(jwt))
+ * ```
+ */
+export function jwksHandler(
+  jwt: AnyJwtManager,
+  options?: JwksResponseOptions,
+): (request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (_request, reply) => {
+    const { status, headers, body } = jwksResponse(jwt, options);
+    return reply.code(status).headers(headers).send(body);
+  };
+}
 
 /**
  * Protects a route (flask `@jwt_required(...)`). Route options are checked here, once: an unknown

@@ -29,7 +29,9 @@ import type {
   ResponsePort,
   RouteOptions,
 } from '../index.js';
+import type { JwksResponseOptions } from '../index.js';
 import {
+  jwksResponse,
   bodyKindFor,
   bufferWebBody,
   firstHeaderValue,
@@ -78,6 +80,22 @@ export type JwtVariables = {
  * ```
  */
 export type JwtEnv = { Variables: JwtVariables };
+
+/**
+ * Serves the manager's public keys (`jwt.jwks()`) as a JWK Set with `Cache-Control: public,
+ * max-age=300` (see `JwksResponseOptions`), for services that verify this one's tokens.
+ *
+ * @example
+ * ```ts
+ * app.get('/.well-known/jwks.json', jwksHandler(jwt))
+ * ```
+ */
+export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): (c: Context) => Response {
+  return (c) => {
+    const { status, headers, body } = jwksResponse(jwt, options);
+    return c.body(body, status, headers);
+  };
+}
 
 /**
  * Protects the routes after it (flask `@jwt_required()`). Route options are checked now, so a

@@ -36,13 +36,16 @@ import type {
   RouteOptions,
 } from '../index.js';
 import {
+  JWKS_PATH,
   firstHeaderValue,
   formFieldOf,
   isClientError,
+  jwksResponse,
   nodeHeaderRepeated,
   readJwtState,
   readRouteBody,
 } from '../index.js';
+import type { JwksResponseOptions } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
 export {
@@ -81,6 +84,27 @@ declare module 'koa' {
 
 // Structural: a context of any state and custom context type.
 type AnyContext = ParameterizedContext<object, object, unknown>;
+
+/**
+ * Serves the manager's public keys (`jwt.jwks()`) as a JWK Set with `Cache-Control: public,
+ * max-age=300` on GET and HEAD of `path` (default `/.well-known/jwks.json`), and passes every
+ * other request on: one `app.use` line without a router, or a router route.
+ *
+ * @example
+ * ```ts
+ * app.use(jwksHandler(jwt))
+ * ```
+ */
+export function jwksHandler(jwt: AnyJwtManager, options: JwksResponseOptions & { path?: string } = {}): Middleware {
+  const path = options.path ?? JWKS_PATH;
+  return async function jwksMiddleware(ctx, next) {
+    if (ctx.path !== path || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    const { status, headers, body } = jwksResponse(jwt, options);
+    ctx.status = status;
+    ctx.set(headers);
+    ctx.body = body;
+  };
+}
 
 /**
  * Protects the middleware after it (flask `@jwt_required()`). Route options are checked now, so

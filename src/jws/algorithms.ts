@@ -15,7 +15,7 @@ import type { Algorithm } from '../types.js';
  * const curve: NodeCurveName = 'prime256v1'; // JOSE's P-256
  * ```
  */
-export type NodeCurveName = 'prime256v1' | 'secp384r1' | 'secp521r1';
+export type NodeCurveName = 'prime256v1' | 'secp384r1' | 'secp521r1' | 'secp256k1';
 
 /**
  * Node digest name of a JWS hash.
@@ -48,7 +48,7 @@ export type AlgorithmInfo =
       readonly hash: HashName;
       readonly hashLength: number;
       /** The JOSE curve name. */
-      readonly curve: 'P-256' | 'P-384' | 'P-521';
+      readonly curve: 'P-256' | 'P-384' | 'P-521' | 'secp256k1';
       /** Node's name for that curve. */
       readonly nodeCurve: NodeCurveName;
       /** Length in bytes of a raw `r||s` signature (twice the field size). */
@@ -83,7 +83,7 @@ const rsa = (family: 'rsa' | 'rsa-pss', hash: HashName, hashLength: number): Alg
 const ecdsa = (
   hash: HashName,
   hashLength: number,
-  curve: 'P-256' | 'P-384' | 'P-521',
+  curve: 'P-256' | 'P-384' | 'P-521' | 'secp256k1',
   nodeCurve: NodeCurveName,
   signatureLength: number,
   orderHex: string,
@@ -133,6 +133,18 @@ const INFO: ReadonlyMap<string, AlgorithmInfo> = new Map<Algorithm, AlgorithmInf
       'secp521r1',
       132,
       '01ff' + 'ffffffff'.repeat(7) + 'fffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409',
+    ),
+  ],
+  // ES256K (RFC 8812): ECDSA on secp256k1 with SHA-256, as PyJWT has it.
+  [
+    'ES256K',
+    ecdsa(
+      'sha256',
+      32,
+      'secp256k1',
+      'secp256k1',
+      64,
+      'fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141',
     ),
   ],
   ['EdDSA', Object.freeze({ family: 'eddsa', hash: undefined, hashLength: 0 } as const)],

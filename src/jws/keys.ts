@@ -50,6 +50,7 @@ const NODE_CURVE_TO_JOSE: Readonly<Record<string, string>> = {
   prime256v1: 'P-256',
   secp384r1: 'P-384',
   secp521r1: 'P-521',
+  secp256k1: 'secp256k1',
 };
 
 function defaultWhat(info: AlgorithmInfo, use: Use): string {

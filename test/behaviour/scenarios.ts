@@ -1983,7 +1983,7 @@ export const STARTUP_SCENARIOS: readonly StartupScenario[] = [
       publicKey: rsaKey.publicKeyPem,
       decodeAlgorithms: ['HS256'],
     },
-    message: 'secretKey must be set when using symmetric algorithm "HS256"',
+    message: 'decodeAlgorithms mixes HMAC (HS256) and asymmetric (RS256) algorithms',
   },
   {
     id: '62b',
@@ -1996,7 +1996,7 @@ export const STARTUP_SCENARIOS: readonly StartupScenario[] = [
       decodeAlgorithms: ['HS256'],
       secretKey: rsaKey.publicKeyPem,
     },
-    message: 'secretKey for HS256 looks like a PEM key or certificate',
+    message: 'decodeAlgorithms mixes HMAC (HS256) and asymmetric (RS256) algorithms',
   },
   {
     id: '63',

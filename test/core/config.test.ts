@@ -100,9 +100,9 @@ describe('mistakes refused at start-up', () => {
     ['unknown algorithm', { secretKey: SECRET, algorithm: 'HS1024' }, "algorithm 'HS1024' is not supported"],
     ['alg none', { secretKey: SECRET, algorithm: 'none' }, "algorithm 'none' is not supported"],
     [
-      'no private key for ES256',
-      { algorithm: 'ES256', publicKey: ecPublicPem },
-      'privateKey must be set when using asymmetric algorithm "ES256"',
+      'no key at all for ES256',
+      { algorithm: 'ES256' },
+      'publicKey or privateKey must be set when using asymmetric algorithm "ES256"',
     ],
     ['a PEM public key as the HMAC secret', { secretKey: ecPublicPem }, 'secretKey'],
     ['an EC key for RS256', { algorithm: 'RS256', privateKey: ecPrivatePem }, 'privateKey'],
@@ -127,9 +127,9 @@ describe('mistakes refused at start-up', () => {
     ],
     ['a bad decode algorithm', { secretKey: SECRET, decodeAlgorithms: ['none'] }, "decodeAlgorithms contains 'none'"],
     [
-      'HS256 allowed without a secret',
+      'HS256 allowed beside ES256 (mixed key types)',
       { algorithm: 'ES256', privateKey: ecPrivatePem, decodeAlgorithms: ['HS256'] },
-      'secretKey must be set',
+      'decodeAlgorithms mixes HMAC (HS256) and asymmetric (ES256) algorithms',
     ],
   ])('%s', (_name, options, message) => {
     expect(configError(() => new JwtManager(options as never))).toContain(message);

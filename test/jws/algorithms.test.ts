@@ -16,6 +16,7 @@ describe('algorithms', () => {
       'ES256',
       'ES384',
       'ES512',
+      'ES256K',
       'EdDSA',
     ]);
     expect(Object.isFrozen(ALGORITHMS)).toBe(true);
@@ -28,7 +29,7 @@ describe('algorithms', () => {
       'None',
       'hs256',
       'HS256 ',
-      'ES256K',
+      'es256k',
       'Ed25519',
       '__proto__',
       'toString',

@@ -38,7 +38,8 @@ const claims = {
   roles: ['a', 'b'],
 };
 
-describe.each(ALGORITHMS.map((alg) => [alg]))('%s', (alg) => {
+// jose (WebCrypto) has no secp256k1: ES256K is checked against PyJWT in test/interop/pyjwt.test.ts.
+describe.each(ALGORITHMS.filter((alg) => alg !== 'ES256K').map((alg) => [alg]))('%s', (alg) => {
   const pair = keyPairFor(alg);
 
   it('a token signed here verifies in jose (compactVerify and jwtVerify)', async () => {

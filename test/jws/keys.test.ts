@@ -258,7 +258,7 @@ describe('asymmetric keys: refusals name the option and the fix', () => {
     );
     expectConfigError(
       () => importVerifyingKey('ES256', ecKeys('secp256k1').publicKey),
-      'publicKey for ES256 is an EC public key on secp256k1; ES256 needs an EC key on P-256. Configure a matching key.',
+      'publicKey for ES256 is an EC public key on secp256k1; ES256 needs an EC key on P-256. Configure a matching key, or set the algorithm to ES256K to use this key.',
     );
   });
 
@@ -375,10 +375,10 @@ describe('asymmetric keys: refusals name the option and the fix', () => {
   });
 
   it('refuses an algorithm it does not know, including none', () => {
-    for (const alg of ['none', 'hs256', 'ES256K', 'RSA-OAEP']) {
+    for (const alg of ['none', 'hs256', 'ES256k', 'RSA-OAEP']) {
       expectConfigError(
         () => importVerifyingKey(alg as Algorithm, HMAC_SECRET, 'publicKey'),
-        `The algorithm "${alg}" configured for publicKey is not supported; use one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA.`,
+        `The algorithm "${alg}" configured for publicKey is not supported; use one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, ES256K, EdDSA.`,
       );
     }
   });

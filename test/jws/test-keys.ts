@@ -37,6 +37,8 @@ export function keysFor(alg: Exclude<Algorithm, 'HS256' | 'HS384' | 'HS512'>): T
       return ecKeys('P-384');
     case 'ES512':
       return ecKeys('P-521');
+    case 'ES256K':
+      return ecKeys('secp256k1');
     case 'EdDSA':
       return ed25519Keys();
     default:
