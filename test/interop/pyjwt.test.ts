@@ -1,6 +1,6 @@
 /**
  * Interoperability with PyJWT (Debian's python3-jwt, which .ci/run installs): tokens made here
- * decode in Python, for HS256, RS256 and ES256, to the same claims.
+ * decode in Python, for HS256, RS256, ES256 and ES256K, to the same claims (and ES256K both ways).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -85,5 +85,44 @@ describe('PyJWT decodes tokens made by jwt-extended', () => {
     // A different second-to-last character: always different signature bits.
     const tampered = `${h}.${p}.${signature.slice(0, -2)}${signature.at(-2) === 'A' ? 'B' : 'A'}${signature.slice(-1)}`;
     expect(() => pyjwtDecode(tampered, secret, 'HS256')).toThrow(/InvalidSignatureError|Signature verification failed/);
+  });
+});
+
+describe('ES256K (secp256k1), checked against PyJWT since jose has no secp256k1', () => {
+  const ENCODE = `
+import json, sys, jwt
+request = json.load(sys.stdin)
+print(jwt.encode(request["payload"], request["key"], algorithm="ES256K", headers={"kid": "k1"}))
+`;
+  const pair = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
+  const privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+
+  it('a token made here decodes in PyJWT', () => {
+    const jwt = new JwtManager({ algorithm: 'ES256K', privateKey: privatePem });
+    const token = jwt.createAccessTokenSync('test');
+    expect(pyjwtDecode(token, publicPem, 'ES256K').payload).toEqual(jwt.decodeTokenSync(token));
+    // And a wrong key refuses it in Python: the check can fail.
+    const other = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    });
+    expect(() => pyjwtDecode(token, other as string, 'ES256K')).toThrow(
+      /InvalidSignatureError|Signature verification failed/,
+    );
+  });
+
+  it('a token PyJWT signs verifies here, and not under ES256', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = execFileSync(PYTHON, ['-c', ENCODE], {
+      input: JSON.stringify({ payload: { sub: 'py', iat: now, exp: now + 60 }, key: privatePem }),
+      encoding: 'utf8',
+    }).trim();
+    const verifier = new JwtManager({ algorithm: 'ES256K', publicKey: publicPem });
+    expect(verifier.decodeTokenSync(token).sub).toBe('py');
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    expect(() => new JwtManager({ algorithm: 'ES256', publicKey: p256 }).decodeTokenSync(token)).toThrow(
+      'The specified alg value is not allowed',
+    );
   });
 });
