@@ -16,6 +16,7 @@
  */
 import { importOptional } from '../lib/optional.js';
 import type { Candidate } from './candidates.js';
+import { keyRows } from './keys.js';
 import type { Claims, KeySet } from './fixtures.js';
 
 // Specifiers are variables so the type checker does not need the modules to exist yet.
@@ -324,5 +325,10 @@ async function engineRows({ keys, claims, token }: OursInput): Promise<Candidate
 }
 
 export async function ourCandidates(input: OursInput): Promise<Candidate[]> {
-  return [...(await managerRows(input)), ...(await authorizeRows(input)), ...(await engineRows(input))];
+  return [
+    ...(await managerRows(input)),
+    ...(await keyRows(input)),
+    ...(await authorizeRows(input)),
+    ...(await engineRows(input)),
+  ];
 }
