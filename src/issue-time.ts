@@ -20,8 +20,8 @@ const MAX_UUID7_MS = 2 ** 48 - 1;
 const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /**
- * A random UUIDv7 for `nowMs`: the timestamp, then the 74 random bits of a v4 UUID (node:crypto's
- * `randomUUID`, which draws from a cached entropy pool). Falls back to a v4 UUID for a clock
+ * A random UUIDv7 for `nowMs`: the timestamp, then the 74 random bits of a v4 UUID (`random`,
+ * by default node:crypto's `randomUUID`; the token encoder passes its own cheaper one). Falls back to a v4 UUID for a clock
  * outside the 48-bit range (a test clock before 1970), which only makes the token "ambiguous".
  *
  * @example
@@ -29,8 +29,7 @@ const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{
  * timeOrderedJti(Date.UTC(2030, 0, 1)); // '01ccf2b3-b000-7...'
  * ```
  */
-export function timeOrderedJti(nowMs: number): string {
-  const random = randomUUID();
+export function timeOrderedJti(nowMs: number, random: string = randomUUID()): string {
   const ms = Math.floor(nowMs);
   if (!(ms >= 0 && ms <= MAX_UUID7_MS)) return random;
   const hex = ms.toString(16).padStart(12, '0');

@@ -8,7 +8,13 @@ import type { ManagerCallbacks } from './callbacks.js';
 import { type JwtOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { type CookieKind, type CookieOptions, setCookieLines, unsetCookieLines } from './cookies.js';
 import { type DecodedToken, type DecodeOptions, type DecoderContext, decode, decodeSync } from './decode.js';
-import { type AccessTokenOptions, type RefreshTokenOptions, type TokenParts, encodeToken } from './encode.js';
+import {
+  type AccessTokenOptions,
+  type RefreshTokenOptions,
+  type TokenEncoder,
+  type TokenParts,
+  createTokenEncoder,
+} from './encode.js';
 import { randomUUID } from 'node:crypto';
 import { JwtConfigError, JwtDecodeError } from './errors.js';
 import * as getters from './getters.js';
@@ -139,6 +145,7 @@ export class JwtManager<
   readonly config: ResolvedConfig;
   readonly #callbacks: ManagerCallbacks<TInput, TIdentity, TClaims, TUser>;
   readonly #keys: Keyring;
+  readonly #encoder: TokenEncoder;
   readonly #decoder: DecoderContext;
   readonly #pipeline: PipelineContext;
   readonly #rotation: boolean;
@@ -155,6 +162,7 @@ export class JwtManager<
     for (const name of CALLBACK_NAMES) this.#register(name, options[name]);
     if (options.userClaimsLoader) this.#register('additionalClaimsLoader', options.userClaimsLoader);
     this.#keys = createKeyring(this.config, this.#callbacks);
+    this.#encoder = createTokenEncoder(this.config);
     const callbacks = this.#callbacks as ManagerCallbacks<never, unknown, unknown, unknown>;
     this.#decoder = {
       config: this.config,
@@ -454,36 +462,47 @@ export class JwtManager<
 
   #create(input: TInput, type: 'access' | 'refresh', options: AccessTokenOptions, sync: boolean): MaybePromise<string> {
     const cb = this.#callbacks;
-    const loaded = [
-      cb.userIdentityLoader ? cb.userIdentityLoader(input) : input,
-      cb.additionalClaimsLoader?.(input),
-      cb.additionalHeadersLoader?.(input),
-      cb.encodeKeyLoader?.(input),
-    ] as const;
-    const build = ([identity, claims, headers, keyMaterial]: readonly unknown[]): string => {
-      const parts: TokenParts = {
-        type,
-        identity,
-        fresh: type === 'access' ? (options.fresh ?? false) : false,
-        expiresDelta: options.expiresDelta,
-        loaderClaims: claims as Record<string, unknown> | undefined,
-        additionalClaims: options.additionalClaims,
-        loaderHeaders: headers as Record<string, unknown> | undefined,
-        additionalHeaders: options.additionalHeaders,
-        key: cb.encodeKeyLoader
-          ? this.#keys.signingKeyFrom(keyMaterial as Parameters<Keyring['signingKeyFrom']>[0])
-          : this.#keys.signingKey(),
-      };
-      return encodeToken(this.config, parts);
-    };
-    if (!loaded.some((value) => isPromiseLike(value))) return build(loaded);
+    const identity = cb.userIdentityLoader ? cb.userIdentityLoader(input) : input;
+    const claims = cb.additionalClaimsLoader?.(input);
+    const headers = cb.additionalHeadersLoader?.(input);
+    const keyMaterial = cb.encodeKeyLoader?.(input);
+    // No array, closure or promise on the usual path: every loader answered synchronously.
+    if (!isPromiseLike(identity) && !isPromiseLike(claims) && !isPromiseLike(headers) && !isPromiseLike(keyMaterial)) {
+      return this.#encode(type, options, identity, claims, headers, keyMaterial);
+    }
+    const loaded = [identity, claims, headers, keyMaterial];
     if (sync) {
       for (const value of loaded) if (isPromiseLike(value)) Promise.resolve(value).catch(() => undefined);
       throw new JwtConfigError(
         `a loader returned a promise: use the async create${type === 'access' ? 'Access' : 'Refresh'}Token() instead`,
       );
     }
-    return Promise.all(loaded).then(build);
+    return Promise.all(loaded).then(([i, c, h, k]) => this.#encode(type, options, i, c, h, k));
+  }
+
+  #encode(
+    type: 'access' | 'refresh',
+    options: AccessTokenOptions,
+    identity: unknown,
+    claims: unknown,
+    headers: unknown,
+    keyMaterial: unknown,
+  ): string {
+    const cb = this.#callbacks;
+    const parts: TokenParts = {
+      type,
+      identity,
+      fresh: type === 'access' ? (options.fresh ?? false) : false,
+      expiresDelta: options.expiresDelta,
+      loaderClaims: claims as Record<string, unknown> | undefined,
+      additionalClaims: options.additionalClaims,
+      loaderHeaders: headers as Record<string, unknown> | undefined,
+      additionalHeaders: options.additionalHeaders,
+      key: cb.encodeKeyLoader
+        ? this.#keys.signingKeyFrom(keyMaterial as Parameters<Keyring['signingKeyFrom']>[0])
+        : this.#keys.signingKey(),
+    };
+    return this.#encoder.encode(parts);
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { constants, createHmac, sign } from 'node:crypto';
 import { JwtEncodeError } from '../errors.js';
-import { algorithmInfo } from './algorithms.js';
+import { type AlgorithmInfo, algorithmInfo } from './algorithms.js';
 import { encodeBase64url } from './base64url.js';
 import type { BoundKey } from './keys.js';
 
@@ -18,23 +18,29 @@ import type { BoundKey } from './keys.js';
  * ```
  */
 export function signatureOf(signingInput: string, key: BoundKey): Buffer {
-  const info = algorithmInfo(key.alg);
+  return rawSignature(algorithmInfo(key.alg), signingInput, key);
+}
+
+function rawSignature(info: AlgorithmInfo, signingInput: string, key: BoundKey): Buffer {
+  // A signing input is base64url text (ASCII), so its Latin-1 bytes are its UTF-8 bytes, and
+  // Latin-1 is a plain copy where UTF-8 is an encoding pass.
+  const input = Buffer.from(signingInput, 'latin1');
   switch (info.family) {
     case 'hmac':
-      return createHmac(info.hash, key.keyObject).update(signingInput).digest();
+      return createHmac(info.hash, key.keyObject).update(input).digest();
     case 'rsa':
-      return sign(info.hash, Buffer.from(signingInput), key.keyObject);
+      return sign(info.hash, input, key.keyObject);
     case 'rsa-pss':
-      return sign(info.hash, Buffer.from(signingInput), {
+      return sign(info.hash, input, {
         key: key.keyObject,
         padding: constants.RSA_PKCS1_PSS_PADDING,
         saltLength: info.hashLength,
       });
     case 'ecdsa':
       // JWS wants raw r||s (RFC 7518 §3.4), not OpenSSL's default DER.
-      return sign(info.hash, Buffer.from(signingInput), { key: key.keyObject, dsaEncoding: 'ieee-p1363' });
+      return sign(info.hash, input, { key: key.keyObject, dsaEncoding: 'ieee-p1363' });
     case 'eddsa':
-      return sign(null, Buffer.from(signingInput), key.keyObject);
+      return sign(null, input, key.keyObject);
   }
 }
 
@@ -56,7 +62,13 @@ export function signCompactJws(headerJson: string, payloadJson: string, key: Bou
     throw new JwtEncodeError(`The ${key.alg} key was imported for verifying; sign with a key from importSigningKey`);
   }
   const signingInput = `${encodeHeader(headerJson)}.${encodeBase64url(payloadJson)}`;
-  return `${signingInput}.${encodeBase64url(signatureOf(signingInput, key))}`;
+  const info = algorithmInfo(key.alg);
+  // HMAC: the digest straight to base64url text, without a Buffer in between.
+  const signature =
+    info.family === 'hmac'
+      ? createHmac(info.hash, key.keyObject).update(signingInput).digest('base64url')
+      : rawSignature(info, signingInput, key).toString('base64url');
+  return `${signingInput}.${signature}`;
 }
 
 // Nearly every token of an app has the same header: remember the last one's encoding.
