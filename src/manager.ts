@@ -67,8 +67,8 @@ export interface JwtManagerOptions<
   refreshReuseInterval?: number;
   /**
    * Cache verified tokens for clients that send the same token many times (off by default). A hit
-   * skips the signature check but never outlives `exp`, and revocation, CSRF and every other check
-   * still run on each request. Trade-off: a cached token survives the rotation of its key until it
+   * skips the signature check but runs every time check (`exp`, `nbf`, `iat`, with the leeway),
+   * and revocation, CSRF and every other check still run on each request. Trade-off: a cached token survives the rotation of its key until it
    * expires or `clearVerifiedTokenCache()` is called. `true` for the defaults (10 000 tokens, LRU).
    */
   verifiedTokenCache?: boolean | VerifiedTokenCacheOptions;

@@ -5,10 +5,11 @@
  * of a token whose exact bytes were verified before, under the keys in force then. So:
  * - a token stays accepted until it expires or is evicted even if its key is rotated out
  *   (call `jwt.clearVerifiedTokenCache()` when you rotate or revoke a key);
- * - a hit never outlives the token: `exp` (with the leeway) is checked on every hit;
+ * - a hit runs every time check of the full decode, with the leeway: `exp` not past, `iat` and
+ *   `nbf` not in the future (a clock stepped back refuses a cached token as it refuses a new one);
  * - revocation, type, freshness, custom verification and user lookup still run on every request,
  *   and so does the CSRF comparison;
- * - memory is bounded (least recently used entries go first);
+ * - memory is bounded (least recently used entries go first, approximately: see below);
  * - a payload served from the cache is frozen (shared by the requests that send the token).
  *
  * @module
@@ -45,34 +46,56 @@ export function createVerifiedTokenCache(
   options: VerifiedTokenCacheOptions,
 ): VerifiedTokenCache {
   const maxEntries = options.maxEntries ?? 10_000;
-  // Keyed by the signature segment (43 characters for HS256), not the whole token: hashing a
-  // fresh 400-character string on every request was most of a hit's cost. A hit still requires
-  // the whole token to be equal to the one verified.
-  const entries = new Map<string, CachedToken>();
+  // Keyed by a number made from a few characters of the signature, not by a string: every
+  // request brings a new string, and hashing it for the Map (even just the 43-character
+  // signature) was the largest part of a hit. Two tokens may share a key: a hit requires the
+  // whole token to be equal to the one verified, and the later one replaces the earlier.
+  const entries = new Map<number, CachedToken>();
+  // Least recently used, approximately: the Map is in insertion order and the first entry is
+  // evicted. Moving an entry to the end on every hit (delete + set) made the Map shrink and grow
+  // its table on each request; a hit moves it only once it has drifted into the older half, so
+  // an entry used within the last maxEntries / 2 insertions is never the one evicted.
+  const refreshAfter = Math.max(1, maxEntries >> 1);
+  let insertions = 0;
   return {
     get(token, decodeOptions) {
       if (typeof token !== 'string' || decodeOptions.allowExpired) return undefined;
-      const key = signatureOf(token);
+      const key = keyOf(token);
       const cached = entries.get(key);
       if (cached === undefined || cached.token !== token) return undefined;
-      const hit = cached.decoded;
-      const exp = hit.payload.exp;
-      if (typeof exp === 'number' && Math.trunc(exp) <= config.clock() / 1000 - config.decodeLeeway) {
-        // Expired since it was cached: forget it, and let the full decode report the expiry.
+      // The time checks of the full decode (claims.ts), with its leeway, on every hit: `iat` and
+      // `nbf` not in the future, `exp` not past. A token that fails one is dropped, so the full
+      // decode runs and reports the exact error in flask's order.
+      const now = config.clock() / 1000;
+      const leeway = config.decodeLeeway;
+      if (cached.validFrom > now + leeway || cached.expiresAt <= now - leeway) {
         entries.delete(key);
         return undefined;
       }
-      entries.delete(key); // re-insert: a Map keeps insertion order, the oldest is evicted first
-      entries.set(key, cached);
+      if (insertions - cached.insertedAt >= refreshAfter) {
+        entries.delete(key);
+        entries.set(key, cached);
+        cached.insertedAt = ++insertions;
+      }
+      const hit = cached.decoded;
       if (decodeOptions.csrfValue) checkCsrf(hit, decodeOptions.csrfValue);
       return hit;
     },
     set(token, decoded) {
       if (typeof token !== 'string') return;
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+      const key = keyOf(token);
+      entries.delete(key);
+      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as number);
       // Frozen, not copied on every hit: requests share it, and none can change it for the others.
-      const frozen = { header: Object.freeze({ ...decoded.header }), payload: Object.freeze({ ...decoded.payload }) };
-      entries.set(signatureOf(token), { token, decoded: frozen });
+      const payload = Object.freeze({ ...decoded.payload });
+      const frozen = { header: Object.freeze({ ...decoded.header }), payload };
+      entries.set(key, {
+        token,
+        decoded: frozen,
+        validFrom: Math.max(timeClaim(payload.iat, -Infinity), timeClaim(payload.nbf, -Infinity)),
+        expiresAt: timeClaim(payload.exp, Infinity),
+        insertedAt: ++insertions,
+      });
     },
     clear() {
       entries.clear();
@@ -86,10 +109,30 @@ export function createVerifiedTokenCache(
 interface CachedToken {
   readonly token: string;
   readonly decoded: DecodedToken;
+  /** The later of `iat` and `nbf` (whole seconds, as the full decode truncates them), or -Infinity. */
+  readonly validFrom: number;
+  /** `exp` in whole seconds, or Infinity for a token that never expires. */
+  readonly expiresAt: number;
+  /** The insertion counter when the entry was last put at the end of the Map. */
+  insertedAt: number;
 }
 
-function signatureOf(token: string): string {
-  return token.slice(token.lastIndexOf('.') + 1);
+/** A verified time claim (a finite number when present), truncated as `checkClaims` does. */
+function timeClaim(value: unknown, absent: number): number {
+  return typeof value === 'number' ? Math.trunc(value) : absent;
+}
+
+/**
+ * A 30-bit number from the six characters before the last one (the last character of a
+ * base64url signature carries only a few bits): FNV-1a over them. A signature is random to
+ * whoever cannot sign, so keys spread evenly; a key shared by two tokens costs a miss, never a
+ * wrong hit. Characters past the end (a token too short to be valid) count as 0.
+ */
+function keyOf(token: string): number {
+  const end = token.length - 1;
+  let hash = 0x811c9dc5;
+  for (let i = end - 6; i < end; i++) hash = Math.imul(hash ^ (token.charCodeAt(i) | 0), 0x01000193);
+  return hash & 0x3fffffff;
 }
 
 function checkCsrf(decoded: DecodedToken, csrfValue: string): void {
