@@ -79,7 +79,7 @@ export type { Jwk, JwkSet } from './keys/jwk.js';
 export { jwkThumbprint } from './keys/jwk.js';
 export type { KeyringKey } from './keys/kid-keyring.js';
 export type { RemoteJwksOptions } from './jwks/remote.js';
-export { JWKS_PATH, jwksResponse } from './jwks/publish.js';
+export { JWKS_PATH, createJwksResponder, jwksResponse } from './jwks/publish.js';
 export type { JwksResponseOptions } from './jwks/publish.js';
 export { ALGORITHMS } from './jws/index.js';
 export {

@@ -33,7 +33,7 @@ import {
   firstHeaderValue,
   formFieldOf,
   isClientError,
-  jwksResponse,
+  createJwksResponder,
   nodeHeaderRepeated,
   readJwtState,
   readRouteBody,
@@ -212,8 +212,9 @@ export function unsetRefreshCookies(jwt: AnyJwtManager, res: Response, options?:
  * ```
  */
 export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): RequestHandler {
+  const respond = createJwksResponder(jwt, options);
   return (_req, res) => {
-    const { status, headers, body } = jwksResponse(jwt, options);
+    const { status, headers, body } = respond();
     res.status(status).set(headers).send(body);
   };
 }

@@ -47,7 +47,7 @@ import type {
 import type { JwksResponseOptions } from '../index.js';
 import {
   JwtConfigError,
-  jwksResponse,
+  createJwksResponder,
   bodyKindFor,
   firstHeaderValue,
   nodeHeaderRepeated,
@@ -133,8 +133,9 @@ export function jwksHandler(
   jwt: AnyJwtManager,
   options?: JwksResponseOptions,
 ): (request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  const respond = createJwksResponder(jwt, options);
   return (_request, reply) => {
-    const { status, headers, body } = jwksResponse(jwt, options);
+    const { status, headers, body } = respond();
     return reply.code(status).headers(headers).send(body);
   };
 }

@@ -31,7 +31,7 @@ import type {
 } from '../index.js';
 import type { JwksResponseOptions } from '../index.js';
 import {
-  jwksResponse,
+  createJwksResponder,
   bodyKindFor,
   bufferWebBody,
   firstHeaderValue,
@@ -91,8 +91,9 @@ export type JwtEnv = { Variables: JwtVariables };
  * ```
  */
 export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): (c: Context) => Response {
+  const respond = createJwksResponder(jwt, options);
   return (c) => {
-    const { status, headers, body } = jwksResponse(jwt, options);
+    const { status, headers, body } = respond();
     return c.body(body, status, headers);
   };
 }

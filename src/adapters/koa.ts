@@ -40,7 +40,7 @@ import {
   firstHeaderValue,
   formFieldOf,
   isClientError,
-  jwksResponse,
+  createJwksResponder,
   nodeHeaderRepeated,
   readJwtState,
   readRouteBody,
@@ -97,9 +97,10 @@ type AnyContext = ParameterizedContext<object, object, unknown>;
  */
 export function jwksHandler(jwt: AnyJwtManager, options: JwksResponseOptions & { path?: string } = {}): Middleware {
   const path = options.path ?? JWKS_PATH;
+  const respond = createJwksResponder(jwt, options);
   return async function jwksMiddleware(ctx, next) {
     if (ctx.path !== path || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
-    const { status, headers, body } = jwksResponse(jwt, options);
+    const { status, headers, body } = respond();
     ctx.status = status;
     ctx.set(headers);
     ctx.body = body;

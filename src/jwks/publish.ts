@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { JwtConfigError } from '../errors.js';
 import type { JwkSet } from '../keys/jwk.js';
 
 /**
@@ -41,8 +42,34 @@ export interface JwksHttpResponse {
 }
 
 /**
- * The response of a JWKS route: the current public keys (read on every call, so a rotation shows
- * at once) with `Content-Type: application/json` and `Cache-Control: public, max-age=300`.
+ * Checks the options once (a bad `maxAge` throws {@link JwtConfigError} when the route is
+ * declared, never on a request) and returns what a JWKS route answers: the current public keys
+ * (read on every call, so a rotation shows at once) with `Content-Type: application/json` and
+ * `Cache-Control: public, max-age=300`. Adapters call it when their handler is created.
+ *
+ * @example
+ * ```ts
+ * const respond = createJwksResponder(jwt, { maxAge: 60 });
+ * server.on('request', (req, res) => { const { status, headers, body } = respond(); res.writeHead(status, headers).end(body) });
+ * ```
+ */
+export function createJwksResponder(
+  source: { jwks(): JwkSet },
+  options: JwksResponseOptions = {},
+): () => JwksHttpResponse {
+  const maxAge = options.maxAge ?? 300;
+  if (!Number.isInteger(maxAge) || maxAge < 0) {
+    throw new JwtConfigError('jwks maxAge must be a whole number of seconds >= 0 (default 300)');
+  }
+  const headers = Object.freeze({
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': `public, max-age=${maxAge}`,
+  });
+  return () => ({ status: 200, headers, body: JSON.stringify(source.jwks()) });
+}
+
+/**
+ * The response of a JWKS route, built now: {@link createJwksResponder} called once.
  *
  * @example
  * ```ts
@@ -51,15 +78,5 @@ export interface JwksHttpResponse {
  * ```
  */
 export function jwksResponse(source: { jwks(): JwkSet }, options: JwksResponseOptions = {}): JwksHttpResponse {
-  const maxAge = options.maxAge ?? 300;
-  if (!Number.isInteger(maxAge) || maxAge < 0)
-    throw new TypeError('jwks maxAge must be an integer number of seconds >= 0');
-  return {
-    status: 200,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': `public, max-age=${maxAge}`,
-    },
-    body: JSON.stringify(source.jwks()),
-  };
+  return createJwksResponder(source, options)();
 }

@@ -12,7 +12,7 @@ import { Hono } from 'hono';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import Koa from 'koa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JWKS_PATH, JwtManager } from '../../src/index.js';
+import { JWKS_PATH, JwtConfigError, JwtManager, jwksResponse } from '../../src/index.js';
 import type { Jwk } from '../../src/index.js';
 import { jwksHandler as expressJwks } from '../../src/adapters/express.js';
 import { jwksHandler as fastifyJwks } from '../../src/adapters/fastify.js';
@@ -138,6 +138,19 @@ describe.each([
     jwt.addKey({ kid: 'k2', privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey });
     const next = (await (await fetch(`${baseUrl}${JWKS_PATH}`)).json()) as { keys: Jwk[] };
     expect(next.keys.map((k) => k.kid)).toEqual(['k1', 'k2']);
+  });
+});
+
+describe('JWKS route options', () => {
+  it('a bad maxAge throws JwtConfigError when the route is declared, on every adapter', () => {
+    const jwt = new JwtManager({ algorithm: 'EdDSA', privateKey: generateKeyPairSync('ed25519').privateKey });
+    for (const make of [expressJwks, fastifyJwks, honoJwks, koaJwks]) {
+      for (const maxAge of [-1, 1.5, Number.NaN]) {
+        expect(() => make(jwt, { maxAge })).toThrow(JwtConfigError);
+        expect(() => make(jwt, { maxAge })).toThrow('jwks maxAge must be a whole number of seconds >= 0');
+      }
+    }
+    expect(jwksResponse(jwt, { maxAge: 0 }).headers['cache-control']).toBe('public, max-age=0');
   });
 });
 
