@@ -13,6 +13,7 @@ import type { Summary } from './lib/report.js';
 import { httpTargets, microTargets } from './lib/targets.js';
 import { runMicro } from './micro/run.js';
 import { runHttp } from './http/run.js';
+import { revocationText, runRevocation } from './revocation/run.js';
 
 const log = (s: string) => process.stderr.write(s);
 
@@ -29,6 +30,9 @@ async function main(): Promise<number> {
     execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' });
   }
   const http = options.parts.includes('http') ? (log('http\n'), await runHttp(options, log)) : null;
+  const revocation = options.parts.includes('revocation')
+    ? (log('revocation\n'), await runRevocation(options.micro, log))
+    : null;
   const targets = [...(micro ? microTargets(micro.rows) : []), ...(http ? httpTargets(http.rows) : [])];
   const errors = [
     ...(micro?.rows ?? []).filter((r) => r.status === 'error').map((r) => `${r.id}: ${r.reason}`),
@@ -42,11 +46,13 @@ async function main(): Promise<number> {
     machine,
     micro,
     http,
+    revocation,
     targets,
     ratios: buildRatios(micro, http),
     errors,
   };
   process.stdout.write(printText(summary));
+  if (revocation) process.stdout.write(revocationText(revocation));
   await writeJson(options.out, summary);
   log(`\nJSON summary: ${path.relative(process.cwd(), options.out) || options.out}\n`);
   if (options.docs) {

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 
-export type Part = 'micro' | 'http';
+export type Part = 'micro' | 'http' | 'revocation';
 export type LoadGenerator = 'wrk' | 'autocannon';
 
 export interface BenchOptions {
@@ -31,7 +31,7 @@ const usage = `usage: npm run bench -- [options]
 
   --quick                 a few seconds in all: proves the benchmark runs; timings mean nothing
                           (same as BENCH_QUICK=1)
-  --only=micro|http       run one part
+  --only=micro|http|revocation  run one part
   --filter=a,b            only rows/frameworks whose id contains a or b (e.g. HS256, fastify)
   --out=FILE              JSON summary (default bench/results/latest.json, quick: bench/results/quick.json)
   --docs / --no-docs      rewrite the tables in docs/benchmarks.md (default: on for full runs)
@@ -72,9 +72,11 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   const quick =
     flag(argv, 'quick') === true || (env.BENCH_QUICK !== undefined && !['', '0', 'false'].includes(env.BENCH_QUICK));
   const only = flag(argv, 'only');
-  let parts: Part[] = ['micro', 'http'];
+  let parts: Part[] = ['micro', 'http', 'revocation'];
   if (typeof only === 'string') {
-    if (only !== 'micro' && only !== 'http') throw new Error('--only must be micro or http');
+    if (only !== 'micro' && only !== 'http' && only !== 'revocation') {
+      throw new Error('--only must be micro, http or revocation');
+    }
     parts = [only];
   }
   const loadgen = flag(argv, 'loadgen');

@@ -4,6 +4,7 @@
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { RevocationResult } from '../revocation/run.js';
 import type { MicroResult, MicroRow } from '../micro/run.js';
 import type { HttpResult, HttpRow } from '../http/run.js';
 import { frameworkLabel } from '../http/run.js';
@@ -22,6 +23,8 @@ export interface Summary {
   machine: MachineInfo;
   micro: MicroResult | null;
   http: HttpResult | null;
+  /** Revocation rows (bench/revocation/run.ts); absent from summaries written before they existed. */
+  revocation?: RevocationResult | null;
   targets: Target[];
   /**
    * Every ratio in one flat map: micro `x floor` by row id, http `rps x bare` by row id, and per

@@ -20,4 +20,4 @@ export {
   DEFAULT_REDIS_PREFIX,
   STORE_UNAVAILABLE_MESSAGE,
 } from './redis.js';
-export type { RedisLike, RedisStore, RedisStoreOptions } from './redis.js';
+export type { NearCacheOptions, RedisLike, RedisStore, RedisStoreOptions, RedisSubscriberLike } from './redis.js';

@@ -7,17 +7,19 @@
  */
 
 /**
- * `EVAL WIDEN_SCRIPT 1 key value ttlMs mode`
+ * `EVAL WIDEN_SCRIPT 1 key value ttlMs mode channel`
  *
  * - `ttlMs`: milliseconds, or an empty string to keep the key for good;
  * - `mode`: `"max"` keeps the larger of the stored and the new number (identity cut-offs),
  *   anything else stores `value` as is.
  *
  * The key's expiry never shrinks: a key kept for good stays so, a longer remaining life wins.
+ * With a `channel`, the key's name is published there in the same atomic step, so near-caches
+ * (see redis-near-cache.ts) drop their copy: no write is visible without its invalidation.
  *
  * @example
  * ```ts
- * await client.call('EVAL', WIDEN_SCRIPT, 1, 'jwt-extended:jti:j1', '1', 900_000, '');
+ * await client.call('EVAL', WIDEN_SCRIPT, 1, 'jwt-extended:jti:j1', '1', 900_000, '', 'jwt-extended:invalidate');
  * ```
  */
 export const WIDEN_SCRIPT = `
@@ -39,11 +41,12 @@ if ttl then
 else
   redis.call('SET', KEYS[1], value)
 end
+if ARGV[4] and ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[4], KEYS[1]) end
 return 1
 `;
 
 /**
- * `EVAL RECOVER_SCRIPT 1 epochKey cutoff`: run when the epoch key is missing, i.e. Redis holds
+ * `EVAL RECOVER_SCRIPT 1 epochKey cutoff channel`: run when the epoch key is missing, i.e. Redis holds
  * none of our history (a new Redis, a restart without persistence, `FLUSHALL`, a failover to an
  * empty replica, an evicted key). Creates the key with `cutoff` (the global cut-off: every token
  * issued before it is refused, since anything may have been revoked in the data that is gone),
@@ -56,6 +59,7 @@ return 1
  */
 export const RECOVER_SCRIPT = `
 local created = redis.call('SET', KEYS[1], ARGV[1], 'NX')
+if created and ARGV[2] and ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], KEYS[1]) end
 return { created and 1 or 0, redis.call('GET', KEYS[1]) }
 `;
 

@@ -43,7 +43,7 @@ function rec(overrides: Partial<TokenRecord> = {}): TokenRecord {
 }
 
 /** Settles `promise` and measures how long that took. */
-async function timed<V>(promise: Promise<V>): Promise<{ ms: number; result: PromiseSettledResult<V> }> {
+async function timed<V>(promise: V | Promise<V>): Promise<{ ms: number; result: PromiseSettledResult<V> }> {
   const start = performance.now();
   const [result] = await Promise.allSettled([promise]);
   return { ms: performance.now() - start, result: result as PromiseSettledResult<V> };
@@ -57,7 +57,7 @@ function expectUnavailable(result: PromiseSettledResult<unknown>): void {
 }
 
 /** Polls until `check` resolves, as a client retrying after a 503 would. */
-async function eventually<V>(check: () => Promise<V>, withinMs = 8_000): Promise<V> {
+async function eventually<V>(check: () => V | Promise<V>, withinMs = 8_000): Promise<V> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     try {

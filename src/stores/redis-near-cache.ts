@@ -1,0 +1,182 @@
+/**
+ * A near-cache for the Redis store: the values of the keys a lookup reads, kept in process and
+ * dropped the moment Redis says they changed, so an authorized request costs a Map lookup instead
+ * of a round trip.
+ *
+ * Exactness rests on three rules:
+ * - every write publishes the name of the key it changed, in the same Lua script as the write, on
+ *   `<prefix>invalidate`; a subscriber connection receives them in order;
+ * - a value read by a round trip is cached only if no invalidation (and no link change) arrived
+ *   while the read was in flight (an invalidation can overtake the reply on the other socket);
+ * - the cache is used only while the link is proven alive: subscribed, and the store's own
+ *   heartbeat (a PUBLISH every `heartbeatMs`) came back within `maxLagMs`. A closed or silently
+ *   dead link empties the cache and every lookup goes back to a round trip until it is proven again.
+ * A lost link therefore means round trips, never a stale "not revoked".
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+
+/** Default {@link NearCacheOptions.maxEntries}. */
+export const DEFAULT_NEAR_CACHE_ENTRIES = 10_000;
+/** Default {@link NearCacheOptions.heartbeatMs}. */
+export const DEFAULT_HEARTBEAT_MS = 100;
+/** Default {@link NearCacheOptions.maxLagMs}. */
+export const DEFAULT_MAX_LAG_MS = 500;
+
+/**
+ * The subscriber connection the near-cache listens on: a dedicated ioredis connection
+ * (`client.duplicate()`) fits as is. It must not be used for anything else (a subscribed
+ * connection cannot send ordinary commands).
+ *
+ * @example
+ * ```ts
+ * const subscriber: RedisSubscriberLike = client.duplicate();
+ * ```
+ */
+export interface RedisSubscriberLike {
+  subscribe(channel: string): Promise<unknown>;
+  unsubscribe(channel: string): Promise<unknown>;
+  /** Events used: `message` (channel, message), `ready`, `close`, `end`, `reconnecting`. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EventEmitter's own listener type
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EventEmitter's own listener type
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/**
+ * Options of the Redis store's `nearCache`.
+ *
+ * @example
+ * ```ts
+ * const nearCache: NearCacheOptions = { subscriber: client.duplicate(), maxEntries: 50_000 };
+ * ```
+ */
+export interface NearCacheOptions {
+  /** A dedicated connection for the invalidation channel. */
+  subscriber: RedisSubscriberLike;
+  /** Most key values held (least recently used go first). Default {@link DEFAULT_NEAR_CACHE_ENTRIES}. */
+  maxEntries?: number;
+  /** How often the store proves its link with a heartbeat, in ms. Default {@link DEFAULT_HEARTBEAT_MS}. */
+  heartbeatMs?: number;
+  /**
+   * Longest time since the last heartbeat came back before the cache stops answering, in ms: the
+   * bound on how long a silently dead link (no close event) could serve an answer. Default
+   * {@link DEFAULT_MAX_LAG_MS}.
+   */
+  maxLagMs?: number;
+}
+
+/** The near-cache as the store uses it. */
+export interface NearCache {
+  /** True while cached answers may be served. */
+  usable(): boolean;
+  /** The cached value of a key: a string, `null` (known absent), or `undefined` (not cached). */
+  get(key: string): string | null | undefined;
+  /** A token to take before a round trip; {@link NearCache.fill} caches only if nothing changed since. */
+  version(): number;
+  fill(version: number, keys: readonly string[], values: readonly unknown[]): void;
+  /** Entries held. */
+  readonly size: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a near-cache on `channel`. `publish` sends the heartbeat through the store's own
+ * (deadline-bounded) command path.
+ *
+ * @example
+ * ```ts
+ * const cache = startNearCache(options, 'jwt-extended:invalidate', (ch, msg) => send('PUBLISH', ch, msg));
+ * ```
+ */
+export function startNearCache(
+  options: NearCacheOptions,
+  channel: string,
+  publish: (channel: string, message: string) => Promise<unknown>,
+): NearCache {
+  const { subscriber } = options;
+  const maxEntries = options.maxEntries ?? DEFAULT_NEAR_CACHE_ENTRIES;
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const maxLagMs = options.maxLagMs ?? DEFAULT_MAX_LAG_MS;
+  const entries = new Map<string, string | null>();
+  const beat = `hb:${randomUUID()}`;
+  let version = 0;
+  let subscribed = false;
+  let lastBeatAt = -Infinity;
+  let closed = false;
+
+  /** Anything that may have changed a key we cannot name: forget everything. */
+  const reset = (): void => {
+    version++;
+    entries.clear();
+  };
+  const onMessage = (from: string, message: string): void => {
+    if (from !== channel) return;
+    if (message === beat) {
+      lastBeatAt = performance.now();
+      return;
+    }
+    version++;
+    entries.delete(message);
+  };
+  const onDown = (): void => {
+    subscribed = false;
+    lastBeatAt = -Infinity;
+    reset();
+  };
+  const subscribe = (): void => {
+    if (closed) return;
+    subscriber.subscribe(channel).then(
+      () => {
+        if (closed) return;
+        reset(); // writes made before the subscription took effect were never announced to us
+        subscribed = true;
+      },
+      () => onDown(),
+    );
+  };
+  subscriber.on('message', onMessage);
+  subscriber.on('close', onDown);
+  subscriber.on('end', onDown);
+  subscriber.on('reconnecting', onDown);
+  subscriber.on('ready', subscribe);
+  subscribe();
+  const timer = setInterval(() => {
+    if (subscribed) publish(channel, beat).catch(() => undefined);
+  }, heartbeatMs);
+  timer.unref();
+
+  return {
+    usable: () => subscribed && performance.now() - lastBeatAt <= maxLagMs,
+    get(key) {
+      const value = entries.get(key);
+      if (value === undefined) return undefined;
+      // Least recently used goes first: re-insert to move it to the end.
+      entries.delete(key);
+      entries.set(key, value);
+      return value;
+    },
+    version: () => version,
+    fill(at, keys, values) {
+      if (at !== version || !subscribed) return;
+      for (let i = 0; i < keys.length; i++) {
+        const value = values[i];
+        entries.set(keys[i] as string, value === null || value === undefined ? null : String(value));
+      }
+      while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    },
+    get size() {
+      return entries.size;
+    },
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      onDown();
+      subscriber.removeListener('message', onMessage);
+      for (const event of ['close', 'end', 'reconnecting']) subscriber.removeListener(event, onDown);
+      subscriber.removeListener('ready', subscribe);
+      await subscriber.unsubscribe(channel).catch(() => undefined);
+    },
+  };
+}
