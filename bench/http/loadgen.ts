@@ -3,6 +3,8 @@
  * wrk (C, one thread) when installed, autocannon (Node) otherwise.
  */
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { repoRoot } from '../lib/options.js';
 import { start } from './children.js';
 import type { LoadGenerator } from '../lib/options.js';
 
@@ -21,7 +23,9 @@ export interface LoadResult {
 
 export interface LoadSpec {
   url: string;
-  token: string;
+  method: 'GET' | 'POST';
+  /** Header lines, `Name: value`. */
+  headers: readonly string[];
   connections: number;
   durationS: number;
   /** e.g. ['taskset', '-c', '1'] or [] */
@@ -79,8 +83,9 @@ function wrk(spec: LoadSpec): Promise<LoadResult> {
     '--latency',
     '--timeout',
     '10s',
-    '-H',
-    `Authorization: Bearer ${spec.token}`,
+    ...spec.headers.flatMap((line) => ['-H', line]),
+    // wrk has no method option: a one-line script sets it.
+    ...(spec.method === 'GET' ? [] : ['-s', path.join(repoRoot, 'bench', 'http', 'post.lua')]),
     spec.url,
   ];
   const [cmd, full] = withPin(spec.pin, 'wrk', args);
@@ -107,8 +112,9 @@ function autocannon(spec: LoadSpec): Promise<LoadResult> {
     '-t',
     '10',
     '-j',
-    '-H',
-    `Authorization=Bearer ${spec.token}`,
+    '-m',
+    spec.method,
+    ...spec.headers.flatMap((line) => ['-H', line]),
     spec.url,
   ];
   const [cmd, full] = withPin(spec.pin, process.execPath, args);

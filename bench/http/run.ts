@@ -23,8 +23,41 @@ import type { LoadResult } from './loadgen.js';
 
 export const frameworks = ['express', 'fastify', 'hono', 'koa'] as const;
 export type Framework = (typeof frameworks)[number];
-export const variants = ['bare', 'floor', 'usual', 'jwt-extended'] as const;
+/**
+ * Per framework: bare, the floor, the usual middleware, jwt-extended; then what only jwt-extended
+ * does (a cookie request with its CSRF header, a request checked against the memory revocation
+ * store), each read against the same floor; and, with `--baseline`, the previous build.
+ */
+export const variants = [
+  'bare',
+  'floor',
+  'usual',
+  'jwt-extended',
+  'jwt-extended-cookie-csrf',
+  'jwt-extended-revocation',
+  'jwt-extended-previous',
+] as const;
 export type Variant = (typeof variants)[number];
+
+const variantLabel: Record<Exclude<Variant, 'usual'>, string> = {
+  bare: 'bare',
+  floor: 'floor (bare node:crypto)',
+  'jwt-extended': 'jwt-extended',
+  'jwt-extended-cookie-csrf': 'jwt-extended: cookie + CSRF header (POST)',
+  'jwt-extended-revocation': 'jwt-extended: memory revocation store',
+  'jwt-extended-previous': 'jwt-extended (previous build)',
+};
+
+/** What the load generator sends to a variant: the cookie row POSTs its cookie and CSRF header. */
+function requestFor(variant: Variant, token: string): { method: 'GET' | 'POST'; headers: string[] } {
+  if (variant !== 'jwt-extended-cookie-csrf') return { method: 'GET', headers: [`Authorization: Bearer ${token}`] };
+  return { method: 'POST', headers: [`Cookie: access_token_cookie=${token}`, `X-CSRF-TOKEN: ${csrfOf(token)}`] };
+}
+
+function csrfOf(token: string): string {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { csrf?: unknown };
+  return String(payload.csrf);
+}
 
 const usualLabel: Record<Framework, string> = {
   express: 'express-jwt',
@@ -81,14 +114,7 @@ function newRow(framework: Framework, variant: Variant): HttpRow {
     id: `${framework}.${variant}`,
     framework,
     variant,
-    label:
-      variant === 'bare'
-        ? 'bare'
-        : variant === 'floor'
-          ? 'floor (bare node:crypto)'
-          : variant === 'usual'
-            ? usualLabel[framework]
-            : 'jwt-extended',
+    label: variant === 'usual' ? usualLabel[framework] : variantLabel[variant],
     status: 'ok',
     reason: null,
     rps: null,
@@ -101,7 +127,13 @@ function newRow(framework: Framework, variant: Variant): HttpRow {
 }
 
 /** Starts one server and waits for its ready (or unavailable) line. */
-function startServer(framework: Framework, variant: Variant, secret: string, pin: readonly string[]): Promise<Server> {
+function startServer(
+  framework: Framework,
+  variant: Variant,
+  secret: string,
+  pin: readonly string[],
+  baseline: string | null,
+): Promise<Server> {
   const row = newRow(framework, variant);
   const file = path.join(repoRoot, 'bench', 'http', 'servers', `${framework}.ts`);
   const nodeArgs = ['--import', 'tsx', file];
@@ -110,7 +142,13 @@ function startServer(framework: Framework, variant: Variant, secret: string, pin
   const child = start(cmd, args, {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, BENCH_VARIANT: variant, BENCH_SECRET: secret, NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      BENCH_VARIANT: variant,
+      BENCH_SECRET: secret,
+      BENCH_BASELINE: baseline ?? '',
+      NODE_ENV: 'production',
+    },
   });
   return new Promise((resolve) => {
     let out = '';
@@ -128,7 +166,7 @@ function startServer(framework: Framework, variant: Variant, secret: string, pin
       void stop(child);
       finish({ variant, child: undefined, port: undefined, row });
     };
-    const timer = setTimeout(() => fail(`did not start within 30 s: ${firstLine(err.trim())}`), 30_000);
+    const timer = setTimeout(() => fail(`did not start within 120 s: ${firstLine(err.trim())}`), 120_000);
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -157,6 +195,17 @@ function startServer(framework: Framework, variant: Variant, secret: string, pin
 /** The route must really be protected: 200 with the token, 401 without it (not for bare). */
 async function sanityCheck(server: Server, token: string): Promise<void> {
   const url = `http://127.0.0.1:${server.port}/p`;
+  if (server.variant === 'jwt-extended-cookie-csrf') {
+    const post = (csrf: string) =>
+      fetch(url, { method: 'POST', headers: { cookie: `access_token_cookie=${token}`, 'x-csrf-token': csrf } });
+    const good = await post(csrfOf(token));
+    const body = (await good.json()) as { sub?: unknown };
+    if (good.status !== 200 || body.sub !== 'test') throw new Error(`POST /p with cookie and CSRF gave ${good.status}`);
+    const bad = await post('not-the-csrf-value');
+    await bad.arrayBuffer();
+    if (bad.status !== 401) throw new Error(`POST /p with a wrong CSRF value gave ${bad.status}, not 401`);
+    return;
+  }
   const good = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   const body = (await good.json()) as { ok?: unknown; sub?: unknown };
   if (good.status !== 200 || body.ok !== true) throw new Error(`GET /p with a token gave ${good.status}`);
@@ -207,7 +256,10 @@ async function runFramework(
   },
 ): Promise<HttpRow[]> {
   const { options, log } = ctx;
-  const servers = await Promise.all(variants.map((v) => startServer(framework, v, ctx.secret, ctx.serverPin)));
+  const wanted = variants.filter((v) => v !== 'jwt-extended-previous' || options.baseline !== null);
+  const servers = await Promise.all(
+    wanted.map((v) => startServer(framework, v, ctx.secret, ctx.serverPin, options.baseline)),
+  );
   try {
     const live: Server[] = [];
     for (const s of servers) {
@@ -222,7 +274,7 @@ async function runFramework(
     }
     const spec = (s: Server, durationS: number) => ({
       url: `http://127.0.0.1:${s.port}/p`,
-      token: ctx.token,
+      ...requestFor(s.variant, ctx.token),
       connections: options.http.connections,
       durationS,
       pin: ctx.loadPin,

@@ -19,6 +19,11 @@ export interface BenchOptions {
   loadgen: LoadGenerator | undefined;
   /** Substring filters: only rows (micro) or frameworks (http) whose id contains one of them. */
   filter: readonly string[];
+  /**
+   * A checkout of an earlier jwt-extended, built (`npm run build`) with its node_modules: its rows
+   * are measured beside the current ones in the same run, labelled "previous". `null`: none.
+   */
+  baseline: string | null;
   /** Timings: micro. */
   micro: { warmupMs: number; rounds: number; roundMs: number };
   /** Timings: http. */
@@ -39,6 +44,8 @@ const usage = `usage: npm run bench -- [options]
   --rounds=N              rounds per row (default micro 7 / http 5; quick 3 / 1)
   --duration=S            seconds per HTTP round (default 5; quick 1)
   --connections=N         HTTP connections (default 50)
+  --baseline=DIR          also measure the jwt-extended checkout in DIR (built, with node_modules)
+                          beside this one, as "previous" rows (e.g. a git worktree of main)
   --help
 `;
 
@@ -58,7 +65,19 @@ function positiveNumber(value: string | boolean | undefined, name: string): numb
   return n;
 }
 
-const known = ['quick', 'only', 'filter', 'out', 'docs', 'loadgen', 'rounds', 'duration', 'connections', 'help'];
+const known = [
+  'quick',
+  'only',
+  'filter',
+  'out',
+  'docs',
+  'loadgen',
+  'rounds',
+  'duration',
+  'connections',
+  'baseline',
+  'help',
+];
 
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   for (const arg of argv) {
@@ -89,6 +108,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   const rounds = positiveNumber(flag(argv, 'rounds'), 'rounds');
   const duration = positiveNumber(flag(argv, 'duration'), 'duration');
   const connections = positiveNumber(flag(argv, 'connections'), 'connections');
+  const baseline = flag(argv, 'baseline');
+  if (baseline !== undefined && typeof baseline !== 'string') throw new Error('--baseline needs a directory');
   return {
     quick,
     parts,
@@ -97,6 +118,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     ),
     docs: typeof docs === 'boolean' ? docs : !quick,
     loadgen: loadgen as LoadGenerator | undefined,
+    baseline: typeof baseline === 'string' ? path.resolve(baseline) : null,
     filter: typeof filterArg === 'string' ? filterArg.split(',').filter(Boolean) : [],
     micro: quick
       ? { warmupMs: 15, rounds: rounds ?? 3, roundMs: 15 }

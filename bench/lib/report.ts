@@ -35,7 +35,7 @@ export interface Summary {
   errors: string[];
 }
 
-const libraryOrder = ['floor', 'jwt-extended', 'fast-jwt', 'jsonwebtoken', 'jose'];
+const libraryOrder = ['floor', 'jwt-extended', 'jwt-extended-previous', 'fast-jwt', 'jsonwebtoken', 'jose'];
 
 function statusWord(status: string): string {
   return status === 'n/a' ? 'n/a' : 'ERROR';
@@ -95,17 +95,19 @@ export function httpTable(result: HttpResult, targets: readonly Target[]): Table
       'p99',
       'us/req',
       '+us vs bare',
+      'x floor (+us)',
       'x bare rps',
       'target',
       'note',
     ],
-    align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+    align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
     rows: result.rows.map((r: HttpRow) =>
       r.rps === null
         ? [
             frameworkLabel[r.framework],
             r.label,
             statusWord(r.status),
+            '',
             '',
             '',
             '',
@@ -126,6 +128,9 @@ export function httpTable(result: HttpResult, targets: readonly Target[]): Table
               : r.addedUs === null
                 ? '-'
                 : `${r.addedUs >= 0 ? '+' : ''}${r.addedUs.toFixed(2)}`,
+            r.variant === 'bare' || r.variant === 'floor'
+              ? ''
+              : formatRatio(floorMultiple(result.rows, r.framework, r.variant)),
             r.variant === 'bare' ? '' : formatRatio(r.rpsRatio),
             targetCell(r.id, targets),
             '',
@@ -183,6 +188,12 @@ export function buildRatios(micro: MicroResult | null, http: HttpResult | null):
   // jwt-extended's added us/request as a multiple of the floor middleware's, per framework.
   for (const fw of new Set((http?.rows ?? []).map((r) => r.framework))) {
     ratios[`http.${fw}.jwt-extended-vs-floor`] = floorMultiple(http!.rows, fw);
+    // The rows of what only jwt-extended does (and the previous build), against the same floor.
+    for (const r of http!.rows) {
+      if (r.framework === fw && r.variant.startsWith('jwt-extended-')) {
+        ratios[`http.${fw}.${r.variant}-vs-floor`] = floorMultiple(http!.rows, fw, r.variant);
+      }
+    }
   }
   return ratios;
 }

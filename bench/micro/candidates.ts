@@ -2,7 +2,8 @@
 import type { Alg } from './fixtures.js';
 
 export type Op = 'sign' | 'verify';
-export type Library = 'floor' | 'jwt-extended' | 'fast-jwt' | 'jsonwebtoken' | 'jose';
+/** `jwt-extended-previous`: the checkout given by `--baseline`, measured beside this one. */
+export type Library = 'floor' | 'jwt-extended' | 'jwt-extended-previous' | 'fast-jwt' | 'jsonwebtoken' | 'jose';
 
 export type Run = (() => unknown) | (() => Promise<unknown>);
 

@@ -14,6 +14,7 @@
  *   verify authorize, OPTIONS                        (the pipeline's entry cost: OPTIONS skips decoding)
  * The hit's cost is the cached row minus the OPTIONS row (see bench/lib/targets.ts).
  */
+import { pathToFileURL } from 'node:url';
 import { importOptional } from '../lib/optional.js';
 import type { Candidate } from './candidates.js';
 import { keyRows } from './keys.js';
@@ -62,6 +63,33 @@ export interface OursInput {
   keys: KeySet;
   claims: Claims;
   token: string;
+  /** `--baseline`: an earlier checkout whose manager and pipeline rows run beside ours. */
+  baseline?: string | null;
+}
+
+/** Where a set of manager rows comes from: this checkout, or the `--baseline` one. */
+interface RowSource {
+  specifier: URL;
+  library: 'jwt-extended' | 'jwt-extended-previous';
+  /** Appended to row ids and labels. */
+  idSuffix: string;
+  labelSuffix: string;
+}
+
+const current: RowSource = {
+  specifier: new URL(indexSpecifier, import.meta.url),
+  library: 'jwt-extended',
+  idSuffix: '',
+  labelSuffix: '',
+};
+
+function previous(baseline: string): RowSource {
+  return {
+    specifier: pathToFileURL(`${baseline}/src/index.ts`),
+    library: 'jwt-extended-previous',
+    idSuffix: '-previous',
+    labelSuffix: ' (previous)',
+  };
 }
 
 function managerOptions(keys: KeySet): Record<string, unknown> {
@@ -115,34 +143,37 @@ function unavailableRows(keys: KeySet, reason: { manager?: string; engine?: stri
   return rows;
 }
 
-async function managerRows({ keys, token }: OursInput): Promise<Candidate[]> {
+async function managerRows({ keys, token }: OursInput, source: RowSource = current): Promise<Candidate[]> {
   const { alg } = keys;
-  const mod = await importOptional<{ JwtManager?: ManagerCtor }>(new URL(indexSpecifier, import.meta.url));
-  if (!mod.ok) return unavailableRows(keys, { manager: mod.reason });
+  // The baseline's rows are left out, not marked n/a, when it cannot be loaded.
+  const unavailable = (reason: string) => (source === current ? unavailableRows(keys, { manager: reason }) : []);
+  const mod = await importOptional<{ JwtManager?: ManagerCtor }>(source.specifier);
+  if (!mod.ok) return unavailable(mod.reason);
   const Ctor = mod.value.JwtManager;
-  if (typeof Ctor !== 'function') return unavailableRows(keys, { manager: 'not built yet (no JwtManager export)' });
+  if (typeof Ctor !== 'function') return unavailable('not built yet (no JwtManager export)');
   let manager: ManagerLike;
   try {
     manager = new Ctor(managerOptions(keys));
   } catch (error) {
-    return unavailableRows(keys, { manager: `configuration failed: ${(error as Error).message}` });
+    return unavailable(`configuration failed: ${(error as Error).message}`);
   }
   const additional = { additionalClaims: { roles: ['foo', 'bar'] } };
-  const base = { alg, library: 'jwt-extended' as const };
+  const base = { alg, library: source.library };
+  const { idSuffix, labelSuffix } = source;
   return [
     {
       ...base,
-      id: `${alg}.sign.jwt-extended`,
+      id: `${alg}.sign.jwt-extended${idSuffix}`,
       op: 'sign',
-      label: 'jwt-extended createAccessTokenSync',
+      label: `jwt-extended createAccessTokenSync${labelSuffix}`,
       note: 'makes iat/nbf/exp, two uuid4s and the flask claims, then signs',
       run: () => manager.createAccessTokenSync('test', additional),
     },
     {
       ...base,
-      id: `${alg}.verify.jwt-extended`,
+      id: `${alg}.verify.jwt-extended${idSuffix}`,
       op: 'verify',
-      label: 'jwt-extended decodeTokenSync',
+      label: `jwt-extended decodeTokenSync${labelSuffix}`,
       note: 'full flask-jwt-extended checks',
       run: () => manager.decodeTokenSync(token),
     },
@@ -167,24 +198,29 @@ function bearerPort(method: string, token: string): PortLike {
  * The pipeline rows. Each call gets a new `{}` carrier, as each request brings a new request
  * object; the port and the compiled route are made once, as an adapter makes them at start-up.
  */
-async function authorizeRows({ keys, token }: OursInput): Promise<Candidate[]> {
+async function authorizeRows({ keys, token }: OursInput, source: RowSource = current): Promise<Candidate[]> {
   if (keys.alg !== 'HS256') return [];
-  const base = { alg: keys.alg, op: 'verify' as const, library: 'jwt-extended' as const };
-  const labels = {
-    plain: 'jwt-extended authorize (pipeline, no cache)',
-    cached: 'jwt-extended authorize (pipeline, cache hit)',
-    options: 'jwt-extended authorize (OPTIONS: no decode)',
+  const base = { alg: keys.alg, op: 'verify' as const, library: source.library };
+  const { idSuffix, labelSuffix } = source;
+  const ids = {
+    plain: `${authorizeIds.plain}${idSuffix}`,
+    cached: `${authorizeIds.cached}${idSuffix}`,
+    options: `${authorizeIds.options}${idSuffix}`,
   };
-  const mod = await importOptional<{ JwtManager?: ManagerCtor; readJwtState?: ReadState }>(
-    new URL(indexSpecifier, import.meta.url),
-  );
+  const labels = {
+    plain: `jwt-extended authorize (pipeline, no cache)${labelSuffix}`,
+    cached: `jwt-extended authorize (pipeline, cache hit)${labelSuffix}`,
+    options: `jwt-extended authorize (OPTIONS: no decode)${labelSuffix}`,
+  };
+  const mod = await importOptional<{ JwtManager?: ManagerCtor; readJwtState?: ReadState }>(source.specifier);
   const Ctor = mod.ok ? mod.value.JwtManager : undefined;
   const readState = mod.ok ? mod.value.readJwtState : undefined;
   if (typeof Ctor !== 'function' || typeof readState !== 'function') {
+    if (source !== current) return [];
     const reason = mod.ok ? 'not built yet (no JwtManager/readJwtState export)' : mod.reason;
     return (['plain', 'cached', 'options'] as const).map((k) => ({
       ...base,
-      id: authorizeIds[k],
+      id: ids[k],
       label: labels[k],
       unavailable: reason,
     }));
@@ -239,7 +275,7 @@ async function authorizeRows({ keys, token }: OursInput): Promise<Candidate[]> {
   return [
     {
       ...base,
-      id: authorizeIds.plain,
+      id: ids.plain,
       label: labels.plain,
       note: 'Bearer header, full decode, flask checks, state saved on a new carrier',
       selfCheck: () => checkGet(plain, plainRoute),
@@ -250,7 +286,7 @@ async function authorizeRows({ keys, token }: OursInput): Promise<Candidate[]> {
     },
     {
       ...base,
-      id: authorizeIds.cached,
+      id: ids.cached,
       label: labels.cached,
       note: 'verifiedTokenCache: true, the same token every call',
       selfCheck: () => {
@@ -264,7 +300,7 @@ async function authorizeRows({ keys, token }: OursInput): Promise<Candidate[]> {
     },
     {
       ...base,
-      id: authorizeIds.options,
+      id: ids.options,
       label: labels.options,
       note: 'OPTIONS reads no token and saves the anonymous state: the entry cost every request pays',
       selfCheck: () => {
@@ -330,5 +366,7 @@ export async function ourCandidates(input: OursInput): Promise<Candidate[]> {
     ...(await keyRows(input)),
     ...(await authorizeRows(input)),
     ...(await engineRows(input)),
+    ...(input.baseline ? await managerRows(input, previous(input.baseline)) : []),
+    ...(input.baseline ? await authorizeRows(input, previous(input.baseline)) : []),
   ];
 }

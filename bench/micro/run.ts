@@ -108,6 +108,7 @@ interface Group {
 async function buildGroups(
   keys: KeySet,
   filter: readonly string[],
+  baseline: string | null,
 ): Promise<{ groups: Group[]; token: MicroResult['token'][number]; floorVerify: Verifier }> {
   const { alg } = keys;
   const claims = accessClaims();
@@ -135,7 +136,7 @@ async function buildGroups(
       label: 'floor (bare node:crypto)',
       run: () => verify(t),
     },
-    ...(await ourCandidates({ keys, claims, token: t })),
+    ...(await ourCandidates({ keys, claims, token: t, baseline })),
     ...(await peerCandidates({ keys, claims, token: t })),
   ];
   const all = await make(token);
@@ -237,7 +238,7 @@ export async function runMicro(options: BenchOptions, log: (s: string) => void):
   for (const alg of algs) {
     log(`  ${alg} `);
     const keys = makeKeys(alg);
-    const built = await buildGroups(keys, options.filter);
+    const built = await buildGroups(keys, options.filter, options.baseline);
     tokens.push(built.token);
     for (const group of built.groups) {
       rows.push(...(await measureGroup(group, options.micro, built.floorVerify, log)));

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HttpRow } from '../../bench/http/run.js';
 import { buildRatios } from '../../bench/lib/report.js';
-import { floorMultiple, floorMultipleLimit, httpTargets } from '../../bench/lib/targets.js';
+import { floorMultiple, floorMultipleLimits, httpTargets } from '../../bench/lib/targets.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const secret = randomBytes(32).toString('base64url');
@@ -104,17 +104,31 @@ describe('floor targets and ratios', () => {
     row('koa', 'jwt-extended', 20),
   ];
 
-  it('holds Express, Hono and Koa to 1.5x the floor, and not Fastify', () => {
+  it('holds Express, Hono and Koa to 1.5x the floor and Fastify to 1.2x', () => {
     const targets = httpTargets(rows);
     const floor = targets.filter((t) => t.id.endsWith('.http.jwt-extended-vs-floor'));
     expect(floor.map((t) => [t.id, t.value, t.limit, t.unit, t.status])).toEqual([
-      ['express.http.jwt-extended-vs-floor', 1.4, floorMultipleLimit, 'ratio', 'PASS'],
-      ['hono.http.jwt-extended-vs-floor', 1.6, floorMultipleLimit, 'ratio', 'MISS'],
-      ['koa.http.jwt-extended-vs-floor', 2, floorMultipleLimit, 'ratio', 'MISS'],
+      ['express.http.jwt-extended-vs-floor', 1.4, 1.5, 'ratio', 'PASS'],
+      ['fastify.http.jwt-extended-vs-floor', 0.5, 1.2, 'ratio', 'PASS'],
+      ['hono.http.jwt-extended-vs-floor', 1.6, 1.5, 'ratio', 'MISS'],
+      ['koa.http.jwt-extended-vs-floor', 2, 1.5, 'ratio', 'MISS'],
     ]);
-    expect(targets.map((t) => t.id)).toEqual(
-      expect.arrayContaining(['fastify.http.jwt-extended-budget', 'fastify.http.jwt-extended-vs-usual']),
-    );
+    expect(floorMultipleLimits).toEqual({ express: 1.5, fastify: 1.2, hono: 1.5, koa: 1.5 });
+    // No absolute budget any more: every framework is held to a multiple of its own floor.
+    expect(targets.map((t) => t.id)).not.toContain('fastify.http.jwt-extended-budget');
+  });
+
+  it('reads the rows of what only jwt-extended does against the same floor', () => {
+    const extra = [...rows, row('koa', 'jwt-extended-revocation', 25)];
+    expect(floorMultiple(extra, 'koa', 'jwt-extended-revocation')).toBe(2.5);
+    const ratios = buildRatios(null, {
+      loadGenerator: 'wrk',
+      pinned: true,
+      settings: {} as never,
+      token: { bytes: 1 },
+      rows: extra,
+    });
+    expect(ratios['http.koa.jwt-extended-revocation-vs-floor']).toBe(2.5);
   });
 
   it('puts every framework floor multiple in the ratios, Fastify included', () => {

@@ -5,17 +5,33 @@
  * exits as soon as its stdin closes, so it cannot outlive the harness even if the harness is
  * killed with SIGKILL.
  */
-import { createSecretKey } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { importOptional } from '../../lib/optional.js';
 import { floorVerifier } from '../../micro/floor.js';
 import type { Verifier } from '../../micro/floor.js';
 
-export type Variant = 'bare' | 'floor' | 'jwt-extended' | 'usual';
+export type Variant =
+  | 'bare'
+  | 'floor'
+  | 'usual'
+  | 'jwt-extended'
+  | 'jwt-extended-cookie-csrf'
+  | 'jwt-extended-revocation'
+  | 'jwt-extended-previous';
 
+const knownVariants: readonly string[] = [
+  'bare',
+  'floor',
+  'usual',
+  'jwt-extended',
+  'jwt-extended-cookie-csrf',
+  'jwt-extended-revocation',
+  'jwt-extended-previous',
+];
 export const variant = process.env.BENCH_VARIANT as Variant;
-if (!['bare', 'floor', 'jwt-extended', 'usual'].includes(variant))
-  throw new Error(`BENCH_VARIANT must be bare, floor, jwt-extended or usual`);
+if (!knownVariants.includes(variant)) throw new Error(`BENCH_VARIANT must be one of ${knownVariants.join(', ')}`);
 
 const secretValue = process.env.BENCH_SECRET;
 if (secretValue === undefined || secretValue.length < 32) throw new Error('BENCH_SECRET is missing');
@@ -81,10 +97,8 @@ export interface Manager {
   decodeTokenSync(token: string): Record<string, unknown>;
 }
 
-// Specifiers are variables so the type checker does not need the modules to exist yet.
 // The HTTP servers load jwt-extended as users do: the built package under its own name (bench/run.ts
 // builds it first), not the TypeScript sources through tsx, whose transform adds per-call helpers.
-const indexSpecifier: string = 'jwt-extended';
 
 /**
  * Loads jwt-extended's manager and one adapter; a missing module ends the process with an
@@ -93,18 +107,47 @@ const indexSpecifier: string = 'jwt-extended';
 export async function loadJwtExtended<A>(
   adapter: 'express' | 'fastify' | 'hono' | 'koa',
 ): Promise<{ jwt: Manager; adapter: A; core: Record<string, unknown> }> {
-  const core = await importOptional<{ JwtManager?: new (o: Record<string, unknown>) => Manager }>(indexSpecifier);
+  // The previous build is loaded from its own dist/, as its package would be.
+  const baseline = process.env.BENCH_BASELINE ?? '';
+  const previous = variant === 'jwt-extended-previous';
+  if (previous && baseline === '') unavailable('no --baseline given');
+  const from = (subpath: string): string =>
+    previous
+      ? pathToFileURL(`${baseline}/dist/${subpath === '' ? 'index' : subpath}.mjs`).href
+      : `jwt-extended${subpath === '' ? '' : `/${subpath.replace(/^adapters\//, '')}`}`;
+  const core = await importOptional<{ JwtManager?: new (o: Record<string, unknown>) => Manager }>(from(''));
   if (!core.ok) unavailable(core.reason);
   const Ctor = core.value.JwtManager;
   if (typeof Ctor !== 'function') unavailable('not built yet (no JwtManager export)');
-  const adapterSpecifier: string = `jwt-extended/${adapter}`;
-  const mod = await importOptional<A>(adapterSpecifier);
+  const mod = await importOptional<A>(from(`adapters/${adapter}`));
   if (!mod.ok) unavailable(mod.reason);
-  return {
-    jwt: new Ctor({ secretKey: secret, algorithm: 'HS256' }),
-    adapter: mod.value,
-    core: core.value as Record<string, unknown>,
-  };
+  const options: Record<string, unknown> = { secretKey: secret, algorithm: 'HS256' };
+  if (variant === 'jwt-extended-cookie-csrf') options.tokenLocation = ['cookies'];
+  if (variant === 'jwt-extended-revocation') {
+    const stores = await importOptional<{ createMemoryStore?: () => unknown }>('jwt-extended/stores/memory');
+    if (!stores.ok || typeof stores.value.createMemoryStore !== 'function') unavailable('no memory store');
+    options.blocklist = stores.value.createMemoryStore();
+  }
+  const jwt = new Ctor(options);
+  if (variant === 'jwt-extended-revocation') await revokeOthers(jwt);
+  return { jwt, adapter: mod.value, core: core.value as Record<string, unknown> };
+}
+
+/** A store that is not empty: 1 000 other tokens revoked, as on a server that has run a while. */
+async function revokeOthers(jwt: Manager): Promise<void> {
+  const nowS = Math.floor(Date.now() / 1000);
+  const revoke = (jwt as unknown as { revokeToken(payload: Record<string, unknown>): Promise<void> }).revokeToken;
+  for (let i = 0; i < 1000; i++) {
+    await revoke.call(jwt, {
+      fresh: false,
+      iat: nowS,
+      jti: randomUUID(),
+      type: 'access',
+      sub: `user-${i}`,
+      nbf: nowS,
+      exp: nowS + 24 * 3600,
+    });
+  }
 }
 
 /** jwt-extended's state in the framework's slot (`req.jwt`, `c.get('jwt')`, `ctx.state.jwt`). */

@@ -31,9 +31,13 @@ if (variant === 'bare') {
 } else {
   const { jwt, adapter } = await loadJwtExtended<{ jwtRequired?: (m: unknown) => RequestHandler }>('express');
   if (typeof adapter.jwtRequired !== 'function') unavailable('not built yet (no jwtRequired export)');
-  app.get('/p', adapter.jwtRequired(jwt), (req, res) => {
+  const protect = adapter.jwtRequired(jwt);
+  const handler: RequestHandler = (req, res) => {
     res.json({ ok: true, sub: identityOf((req as unknown as { jwt?: unknown }).jwt) });
-  });
+  };
+  // POST for the cookie + CSRF row (CSRF is checked on POST, not GET).
+  app.get('/p', protect, handler);
+  app.post('/p', protect, handler);
 }
 
 const onError: ErrorRequestHandler = (err: { status?: number; statusCode?: number }, _req, res, _next) => {

@@ -45,10 +45,13 @@ if (variant === 'bare') {
     unavailable('not built yet (no jwtExtended/jwtRequired export)');
   }
   await app.register(adapter.jwtExtended, { manager: jwt });
-  app.get('/p', { onRequest: adapter.jwtRequired(jwt) }, async (request) => ({
-    ok: true,
-    sub: identityOf((request as unknown as { jwt?: unknown }).jwt),
-  }));
+  // POST for the cookie + CSRF row (CSRF is checked on POST, not GET).
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/p',
+    onRequest: adapter.jwtRequired(jwt),
+    handler: async (request) => ({ ok: true, sub: identityOf((request as unknown as { jwt?: unknown }).jwt) }),
+  });
 }
 
 await app.listen({ port: 0, host });

@@ -23,7 +23,8 @@ if (variant === 'bare') {
 } else {
   const { jwt, adapter } = await loadJwtExtended<{ jwtRequired?: (m: unknown) => MiddlewareHandler }>('hono');
   if (typeof adapter.jwtRequired !== 'function') unavailable('not built yet (no jwtRequired export)');
-  app.get('/p', adapter.jwtRequired(jwt), (c) =>
+  // POST for the cookie + CSRF row (CSRF is checked on POST, not GET).
+  app.on(['GET', 'POST'], '/p', adapter.jwtRequired(jwt), (c) =>
     c.json({ ok: true, sub: identityOf((c.get as (k: string) => unknown)('jwt')) }),
   );
 }

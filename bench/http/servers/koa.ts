@@ -10,7 +10,8 @@ const app = new Koa();
 const route =
   (body: (ctx: Koa.Context) => Record<string, unknown>): Middleware =>
   async (ctx) => {
-    if (ctx.method === 'GET' && ctx.path === '/p') ctx.body = body(ctx);
+    // POST for the cookie + CSRF row (CSRF is checked on POST, not GET).
+    if ((ctx.method === 'GET' || ctx.method === 'POST') && ctx.path === '/p') ctx.body = body(ctx);
   };
 
 if (variant === 'bare') {
