@@ -97,6 +97,7 @@ export async function runRevocation(
       near: 'authorize, Redis store + near-cache',
     } as const;
     const timed = new Map<keyof typeof managers, Timed>();
+    let nearMisses = 0;
     for (const key of Object.keys(managers) as (keyof typeof managers)[]) {
       const manager = managers[key];
       const r = manager.compileRoute();
@@ -105,9 +106,13 @@ export async function runRevocation(
       timed.set(key, {
         run: () => {
           const answer = manager.authorize({}, port(token), r);
-          return answer === undefined ? 1 : (answer as Promise<unknown>).then((v) => (v === undefined ? 1 : 0));
+          if (answer === undefined) return 1;
+          if (key === 'near') nearMisses++;
+          return (answer as Promise<unknown>).then((v) => (v === undefined ? 1 : 0));
         },
-        async: key === 'redis' || key === 'near',
+        // The near-cache answers synchronously, as the memory store does: time it the same way.
+        // A call that had to go to Redis (link not proven) is counted and reported below.
+        async: key === 'redis',
         batch: 1,
       });
     }
@@ -166,6 +171,7 @@ export async function runRevocation(
         status: propagation.p99Ms <= 50 ? ('PASS' as const) : ('MISS' as const),
       },
     ];
+    if (nearMisses > 0) log(`  near-cache: ${nearMisses} calls went to Redis during timing\n`);
     return { rows, propagation, targets };
   } finally {
     for (const store of stores) await store.close();

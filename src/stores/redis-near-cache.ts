@@ -55,7 +55,7 @@ export interface RedisSubscriberLike {
 export interface NearCacheOptions {
   /** A dedicated connection for the invalidation channel. */
   subscriber: RedisSubscriberLike;
-  /** Most key values held (least recently used go first). Default {@link DEFAULT_NEAR_CACHE_ENTRIES}. */
+  /** Most key values held (the oldest written go first). Default {@link DEFAULT_NEAR_CACHE_ENTRIES}. */
   maxEntries?: number;
   /** How often the store proves its link with a heartbeat, in ms. Default {@link DEFAULT_HEARTBEAT_MS}. */
   heartbeatMs?: number;
@@ -149,14 +149,8 @@ export function startNearCache(
 
   return {
     usable: () => subscribed && performance.now() - lastBeatAt <= maxLagMs,
-    get(key) {
-      const value = entries.get(key);
-      if (value === undefined) return undefined;
-      // Least recently used goes first: re-insert to move it to the end.
-      entries.delete(key);
-      entries.set(key, value);
-      return value;
-    },
+    // Oldest written goes first when full (no re-insert on reads: the hot path stays two Map reads).
+    get: (key) => entries.get(key),
     version: () => version,
     fill(at, keys, values) {
       if (at !== version || !subscribed) return;
