@@ -54,7 +54,7 @@ export type AlgorithmInfo =
       /** Length in bytes of a raw `r||s` signature (twice the field size). */
       readonly signatureLength: number;
       /** The group order n, big-endian, padded to half the signature length. */
-      readonly order: Buffer;
+      readonly order: Uint8Array;
     }
   | {
       readonly family: 'eddsa';
@@ -78,6 +78,13 @@ const hmac = (hash: HashName, hashLength: number): AlgorithmInfo => Object.freez
 const rsa = (family: 'rsa' | 'rsa-pss', hash: HashName, hashLength: number): AlgorithmInfo =>
   Object.freeze({ family, hash, hashLength });
 
+/** Hex to bytes without `Buffer`, which runtimes without node:crypto lack too. */
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
 // The group orders are the published constants of FIPS 186-4 / SEC 2. The ECDSA tests prove each
 // one against OpenSSL: a signature (r, n - s) must verify wherever (r, s) does.
 const ecdsa = (
@@ -95,7 +102,7 @@ const ecdsa = (
     curve,
     nodeCurve,
     signatureLength,
-    order: Buffer.from(orderHex, 'hex'),
+    order: hexBytes(orderHex),
   });
 
 // A Map, not an object literal: `isAlgorithm('__proto__')` or `'toString'` must be false.

@@ -50,7 +50,7 @@ function isZero(bytes: Buffer): boolean {
  * if (info.family === 'ecdsa') ecdsaSignatureWellFormed(Buffer.alloc(64), 64, info.order); // false: r = 0
  * ```
  */
-export function ecdsaSignatureWellFormed(signature: Buffer, signatureLength: number, order: Buffer): boolean {
+export function ecdsaSignatureWellFormed(signature: Buffer, signatureLength: number, order: Uint8Array): boolean {
   if (signature.length !== signatureLength) return false;
   const half = signatureLength / 2;
   const r = signature.subarray(0, half);

@@ -260,7 +260,7 @@ describe('ECDSA', () => {
     const signingInput = Buffer.from(`${h}.${p}`);
     const sig = Buffer.from(s, 'base64url');
     const half = length / 2;
-    const n = BigInt(`0x${info.order.toString('hex')}`);
+    const n = BigInt(`0x${Buffer.from(info.order).toString('hex')}`);
     const scalar = (x: bigint): Buffer => Buffer.from(x.toString(16).padStart(half * 2, '0'), 'hex');
     const withScalars = (r: Buffer, sPart: Buffer): string => `${h}.${p}.${b64(Buffer.concat([r, sPart]))}`;
     const r = sig.subarray(0, half);

@@ -1,0 +1,99 @@
+/**
+ * Takes a compact JWS apart without `Buffer`: the same checks, in the same order and with the same
+ * messages, as the node:crypto engine's `parseCompactJws`.
+ *
+ * @module
+ */
+import { JwtDecodeError } from '../../errors.js';
+import type { JwtHeader } from '../../types.js';
+import { decodeBase64urlBytes } from './base64url.js';
+
+/**
+ * A token taken apart but not yet trusted; as `ParsedJws` of the node:crypto engine, with the
+ * signature as plain bytes.
+ *
+ * @example
+ * ```ts
+ * const { header, payload } = parseCompactJwsWeb(token, 8192); // untrusted until verified
+ * ```
+ */
+export interface WebParsedJws {
+  readonly header: JwtHeader;
+  readonly payload: Record<string, unknown>;
+  /** `base64url(header) + "." + base64url(payload)`, the bytes the signature covers. */
+  readonly signingInput: string;
+  readonly signature: Uint8Array;
+}
+
+type Part = 'header' | 'payload';
+
+// Fatal: invalid UTF-8 is refused rather than turned into U+FFFD, as Python does. ignoreBOM keeps
+// a byte-order mark in the text, so JSON.parse refuses it.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The JSON engine's reason without any excerpt of the input (messages never quote a token). */
+function jsonReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const excerpt = message.indexOf(', "');
+  return excerpt > 0 && message.endsWith(' is not valid JSON') ? message.slice(0, excerpt) : message;
+}
+
+function parseJsonObject(bytes: Uint8Array, part: Part): Record<string, unknown> {
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    throw new JwtDecodeError(`Invalid ${part} string: not valid UTF-8`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new JwtDecodeError(`Invalid ${part} string: ${jsonReason(e)}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new JwtDecodeError(`Invalid ${part} string: must be a json object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Splits and decodes a compact JWS. Refuses, each with PyJWT's message as a `JwtDecodeError`: a
+ * non-string; more than `maxLength` characters (before any other work); fewer than two dots;
+ * non-canonical base64url in the header, payload or signature; invalid UTF-8 or JSON, or JSON that
+ * is not an object; a non-string `kid`; any `crit` (no JWS extension is implemented).
+ *
+ * @example
+ * ```ts
+ * const parsed = parseCompactJwsWeb(token, 8192);
+ * assertAlgorithmAllowed(parsed.header, ['ES256']);
+ * await webCryptoEngine.verify(parsed, key);
+ * ```
+ */
+export function parseCompactJwsWeb(token: unknown, maxLength: number): WebParsedJws {
+  if (typeof token !== 'string') throw new JwtDecodeError("Invalid token type. Token must be a <class 'bytes'>");
+  if (token.length > maxLength) throw new JwtDecodeError('Token is too large');
+
+  const firstDot = token.indexOf('.');
+  const lastDot = token.lastIndexOf('.');
+  if (firstDot === lastDot) throw new JwtDecodeError('Not enough segments');
+
+  const headerBytes = decodeBase64urlBytes(token.slice(0, firstDot));
+  if (headerBytes === undefined) throw new JwtDecodeError('Invalid header padding');
+  const header = parseJsonObject(headerBytes, 'header');
+
+  const payloadBytes = decodeBase64urlBytes(token.slice(firstDot + 1, lastDot));
+  if (payloadBytes === undefined) throw new JwtDecodeError('Invalid payload padding');
+
+  const signature = decodeBase64urlBytes(token.slice(lastDot + 1));
+  if (signature === undefined) throw new JwtDecodeError('Invalid crypto padding');
+
+  const payload = parseJsonObject(payloadBytes, 'payload');
+  if (Object.hasOwn(header, 'kid') && typeof header.kid !== 'string') {
+    throw new JwtDecodeError('Key ID header parameter must be a string');
+  }
+  if (Object.hasOwn(header, 'crit')) throw new JwtDecodeError('Unsupported critical header parameter');
+  // `jku`, `x5u`, `jwk` and `x5c` are never read: keys come from the configuration only.
+
+  return { header: header as JwtHeader, payload, signingInput: token.slice(0, lastDot), signature };
+}
