@@ -153,10 +153,14 @@ function explainFailure(value: unknown, noun: Noun, original: unknown): JwtEncod
   });
 }
 
+// Buffer where the runtime has it (native); elsewhere the regular-expression scan below decides.
+const utf8Length: (text: string) => number =
+  typeof Buffer === 'function' ? (text) => Buffer.byteLength(text, 'utf8') : () => -1;
+
 function escapeLikePython(json: string): string {
   // Native length checks instead of a regular-expression scan: as many UTF-8 bytes as UTF-16 units
   // means every character is below U+0080, and DEL is the only one of those left to escape.
-  if (Buffer.byteLength(json, 'utf8') === json.length && json.indexOf('\u007f') === -1) return json;
+  if (utf8Length(json) === json.length && json.indexOf('\u007f') === -1) return json;
   if (!NON_ASCII.test(json)) return json;
   return json.replace(NON_ASCII_ALL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -4,10 +4,14 @@
  *
  * @module
  */
-import { KeyObject, createHash } from 'node:crypto';
 import type { Algorithm } from '../types.js';
 import { importSigningKey, importVerifyingKey } from './keys.js';
+import type { EngineKey } from './engine.js';
 import type { BoundKey, KeyMaterial } from './keys.js';
+import { isCryptoKey, isKeyObject, nodeCryptoOrEmpty } from './node-crypto.js';
+import { encodeBase64urlBytes } from './webcrypto/base64url.js';
+
+const createHash = nodeCryptoOrEmpty.createHash as typeof nodeCryptoOrEmpty.createHash | undefined;
 
 /**
  * Imports keys through a cache. Same contract as `importSigningKey` / `importVerifyingKey`: the
@@ -19,9 +23,22 @@ import type { BoundKey, KeyMaterial } from './keys.js';
  * const signer = keys.signing('HS256', encodeKeyLoader(identity), 'encodeKeyLoader');
  * ```
  */
-export interface KeyCache {
-  signing(alg: Algorithm, material: KeyMaterial, what?: string): BoundKey;
-  verifying(alg: Algorithm, material: KeyMaterial, what?: string): BoundKey;
+export interface KeyCache<K extends EngineKey = BoundKey> {
+  signing(alg: Algorithm, material: KeyMaterial, what?: string): K;
+  verifying(alg: Algorithm, material: KeyMaterial, what?: string): K;
+}
+
+/**
+ * The import functions a cache calls on a miss: an engine's (the node:crypto engine's by default).
+ *
+ * @example
+ * ```ts
+ * const keys = createKeyCache({}, webCryptoEngine);
+ * ```
+ */
+export interface KeyImporters<K extends EngineKey> {
+  importSigningKey(alg: Algorithm, material: KeyMaterial, what?: string): K;
+  importVerifyingKey(alg: Algorithm, material: KeyMaterial, what?: string): K;
 }
 
 /**
@@ -51,13 +68,19 @@ type Use = BoundKey['use'];
  * verifyCompactJws(parsed, key);
  * ```
  */
-export function createKeyCache(options: KeyCacheOptions = {}): KeyCache {
+export function createKeyCache<K extends EngineKey = BoundKey>(
+  options: KeyCacheOptions = {},
+  importers: KeyImporters<K> = { importSigningKey, importVerifyingKey } as unknown as KeyImporters<K>,
+): KeyCache<K> {
   const maxEntries = Math.max(1, Math.floor(options.maxEntries ?? 64));
-  const byObject = new WeakMap<KeyObject, Map<string, BoundKey>>();
-  const byContent = new Map<string, BoundKey>();
+  const byObject = new WeakMap<object, Map<string, K>>();
+  const byContent = new Map<string, K>();
 
   function contentId(alg: Algorithm, use: Use, material: KeyMaterial): string | undefined {
-    const hash = createHash('sha256').update(`${use}\0${alg}\0`);
+    // Without node:crypto (WebCrypto engine) there is no synchronous digest: the content itself is
+    // the id, so such a cache holds the loader's key material (never more than maxEntries of it).
+    const hash = createHash === undefined ? plainId() : createHash('sha256');
+    hash.update(`${use}\0${alg}\0`);
     if (typeof material === 'string') hash.update('s\0').update(material, 'utf8');
     else if (material instanceof Uint8Array) hash.update('b\0').update(material);
     else {
@@ -74,11 +97,13 @@ export function createKeyCache(options: KeyCacheOptions = {}): KeyCache {
     return hash.digest('base64');
   }
 
-  function lookup(alg: Algorithm, material: KeyMaterial, use: Use, what: string | undefined): BoundKey {
-    const load = (): BoundKey =>
-      use === 'sign' ? importSigningKey(alg, material, what) : importVerifyingKey(alg, material, what);
+  function lookup(alg: Algorithm, material: KeyMaterial, use: Use, what: string | undefined): K {
+    const load = (): K =>
+      use === 'sign'
+        ? importers.importSigningKey(alg, material, what)
+        : importers.importVerifyingKey(alg, material, what);
 
-    if (material instanceof KeyObject) {
+    if (isKeyObject(material) || isCryptoKey(material)) {
       const slot = `${use}:${alg}`;
       let perKey = byObject.get(material);
       const hit = perKey?.get(slot);
@@ -114,4 +139,23 @@ export function createKeyCache(options: KeyCacheOptions = {}): KeyCache {
     signing: (alg, material, what) => lookup(alg, material, 'sign', what),
     verifying: (alg, material, what) => lookup(alg, material, 'verify', what),
   };
+}
+
+/** The subset of node:crypto's `Hash` the content id uses. */
+interface IdBuilder {
+  update(data: string | Uint8Array, encoding?: 'utf8'): IdBuilder;
+  digest(encoding: 'base64'): string;
+}
+
+/** An id made of the content itself, for runtimes without a synchronous digest. */
+function plainId(): IdBuilder {
+  let id = '';
+  const builder: IdBuilder = {
+    update(data) {
+      id += typeof data === 'string' ? data : encodeBase64urlBytes(data);
+      return builder;
+    },
+    digest: () => id,
+  };
+  return builder;
 }

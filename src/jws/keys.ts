@@ -7,24 +7,26 @@
  *
  * @module
  */
-import { KeyObject, createPrivateKey, createPublicKey, createSecretKey } from 'node:crypto';
-import type { JsonWebKey } from 'node:crypto';
+import type { JsonWebKey, KeyObject, webcrypto } from 'node:crypto';
 import { JwtConfigError } from '../errors.js';
 import type { Algorithm } from '../types.js';
 import { ALGORITHMS, algorithmInfo, isAlgorithm } from './algorithms.js';
 import type { AlgorithmInfo } from './algorithms.js';
 import { decodeBase64urlStrict } from './base64url.js';
+import { isCryptoKey, isKeyObject, nodeCryptoOrEmpty } from './node-crypto.js';
+
+const { createPrivateKey, createPublicKey, createSecretKey } = nodeCryptoOrEmpty;
 
 /**
  * Anything a key may be configured as: a PEM string (or an HMAC secret string, used as its UTF-8
- * bytes), DER or secret bytes, a JWK object, or a Node `KeyObject`.
+ * bytes), DER or secret bytes, a JWK object, a Node `KeyObject` or a WebCrypto `CryptoKey`.
  *
  * @example
  * ```ts
  * const material: KeyMaterial = fs.readFileSync('public.pem', 'utf8'); // or a JWK, a KeyObject, ...
  * ```
  */
-export type KeyMaterial = string | Buffer | Uint8Array | KeyObject | JsonWebKey;
+export type KeyMaterial = string | Buffer | Uint8Array | KeyObject | JsonWebKey | webcrypto.CryptoKey;
 
 /**
  * A key imported for one algorithm and one use. The engine signs or verifies only with the
@@ -71,7 +73,7 @@ function toBuffer(bytes: Uint8Array): Buffer {
 }
 
 function isJwkObject(x: unknown): x is JsonWebKey {
-  return typeof x === 'object' && x !== null && !(x instanceof KeyObject) && !isBytes(x) && !Array.isArray(x);
+  return typeof x === 'object' && x !== null && !isKeyObject(x) && !isCryptoKey(x) && !isBytes(x) && !Array.isArray(x);
 }
 
 /** A short description of a key for messages, e.g. `an EC key on P-256`; never its material. */
@@ -195,7 +197,7 @@ function refuseLookalike(alg: Algorithm, what: string, kind: string): never {
 
 function importHmacSecret(alg: Algorithm, info: AlgorithmInfo, material: unknown, what: string): KeyObject {
   let secret: Buffer;
-  if (material instanceof KeyObject) {
+  if (isKeyObject(material)) {
     if (material.type !== 'secret') refuseLookalike(alg, what, describeKey(material));
     if ((material.symmetricKeySize ?? 0) === 0) fail(`${what} for ${alg} is empty; ${hmacAdvice(alg, info)}.`);
     return material;
@@ -325,7 +327,7 @@ function readJwk(alg: Algorithm, jwk: JsonWebKey, use: Use, what: string): KeyOb
 }
 
 function readAsymmetric(alg: Algorithm, material: unknown, use: Use, what: string): KeyObject {
-  if (material instanceof KeyObject) {
+  if (isKeyObject(material)) {
     if (material.type === 'secret') {
       fail(
         `${what} for ${alg} is a secret (symmetric) key; ${alg} needs a key pair. To use a shared secret, set the algorithm to HS256.`,
@@ -401,6 +403,8 @@ function importKey(alg: Algorithm, material: KeyMaterial, use: Use, what: string
   }
   const info = algorithmInfo(alg);
   const name = what ?? defaultWhat(info, use);
+  // A CryptoKey (e.g. shared with code that uses WebCrypto) becomes its KeyObject, checked as one.
+  if (isCryptoKey(material)) material = nodeCryptoOrEmpty.KeyObject.from(material);
   let keyObject: KeyObject;
   if (info.family === 'hmac') {
     keyObject = importHmacSecret(alg, info, material, name);

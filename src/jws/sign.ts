@@ -3,11 +3,13 @@
  *
  * @module
  */
-import { constants, createHmac, sign } from 'node:crypto';
 import { JwtEncodeError } from '../errors.js';
 import { type AlgorithmInfo, algorithmInfo } from './algorithms.js';
 import { encodeBase64url } from './base64url.js';
 import type { BoundKey } from './keys.js';
+import { nodeCryptoOrEmpty } from './node-crypto.js';
+
+const { constants, createHmac, sign } = nodeCryptoOrEmpty;
 
 /**
  * The raw signature of `signingInput` with `key`, for `key.alg` only.

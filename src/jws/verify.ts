@@ -4,12 +4,14 @@
  *
  * @module
  */
-import { constants, createHmac, timingSafeEqual, verify } from 'node:crypto';
 import { InvalidAlgorithmError, InvalidSignatureError, JwtConfigError } from '../errors.js';
 import type { Algorithm, JwtHeader } from '../types.js';
 import { algorithmInfo, isAlgorithm } from './algorithms.js';
 import type { ParsedJws } from './compact.js';
 import type { BoundKey } from './keys.js';
+import { nodeCryptoOrEmpty } from './node-crypto.js';
+
+const { constants, createHmac, timingSafeEqual, verify } = nodeCryptoOrEmpty;
 
 /**
  * Returns the token's `alg` when it is a supported algorithm and in `allowed`; otherwise throws
