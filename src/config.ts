@@ -7,8 +7,8 @@
 import { type Duration, durationToSeconds } from './duration.js';
 import { JwtConfigError } from './errors.js';
 import type { Algorithm, TokenLocation } from './types.js';
-import { ALGORITHMS, isAlgorithm } from './jws/index.js';
-import type { KeyMaterial } from './jws/index.js';
+import { ALGORITHMS, engineFor, isAlgorithm } from './jws/index.js';
+import type { EngineChoice, JwsEngine, KeyMaterial } from './jws/index.js';
 import { isAsymmetric } from './jws/index.js';
 import { type RemoteJwksOptions, resolveRemoteJwksOptions } from './jwks/remote.js';
 import type { KeyringKey } from './keys/kid-keyring.js';
@@ -128,6 +128,13 @@ export interface JwtOptions {
   clock?: () => number;
   /** jwt-extended: the largest token accepted, checked before any parsing. Default 8192 characters. */
   maxTokenSize?: number;
+  /**
+   * jwt-extended: the signing engine. `'auto'` (default) uses node:crypto where the runtime has it
+   * (synchronous, fastest) and WebCrypto elsewhere (Workers without `nodejs_compat`, edge runtimes).
+   * With `'webcrypto'` signing and verifying are asynchronous: `createAccessTokenSync` and
+   * `decodeTokenSync` throw, and keys must be PEM (SPKI/PKCS#8), DER, JWK or `CryptoKey`.
+   */
+  engine?: EngineChoice;
 }
 
 /** The validated, frozen configuration a manager runs on. Header names are stored lower-cased for lookup. */
@@ -183,6 +190,8 @@ export interface ResolvedConfig {
   readonly errorMessageKey: string;
   readonly clock: () => number;
   readonly maxTokenSize: number;
+  /** The engine chosen by the `engine` option. */
+  readonly engine: JwsEngine;
 }
 
 const LOCATIONS: readonly TokenLocation[] = ['headers', 'cookies', 'query_string', 'json'];
@@ -298,7 +307,21 @@ export function resolveConfig(options: JwtOptions): ResolvedConfig {
     errorMessageKey: stringOption(options.errorMessageKey, 'msg', 'errorMessageKey', false),
     clock,
     maxTokenSize,
+    engine: resolveEngine(options.engine),
   });
+}
+
+function resolveEngine(choice: EngineChoice | undefined): JwsEngine {
+  if (choice !== undefined && choice !== 'auto' && choice !== 'node' && choice !== 'webcrypto') {
+    throw new JwtConfigError(`engine must be 'auto', 'node' or 'webcrypto' (got '${String(choice)}')`);
+  }
+  const engine = engineFor(choice ?? 'auto');
+  if (engine === undefined) {
+    throw new JwtConfigError(
+      "engine 'node' needs node:crypto, which this runtime does not provide (or not through process.getBuiltinModule: Node >= 20.16 / 22.3); use engine: 'webcrypto' or 'auto'",
+    );
+  }
+  return engine;
 }
 
 function stringOption(value: unknown, fallback: string, name: string, allowEmpty = true): string {

@@ -7,7 +7,7 @@ import type { ManagerCallbacks } from './callbacks.js';
 import { type ClaimCheckOptions, checkClaims } from './claims.js';
 import type { ResolvedConfig } from './config.js';
 import { InvalidSignatureError, JwtConfigError } from './errors.js';
-import { type BoundKey, type ParsedJws, nodeCryptoEngine } from './jws/index.js';
+import type { EngineKey, EngineParsedJws, JwsEngine } from './jws/index.js';
 import type { Keyring } from './keyring.js';
 import { isPromiseLike } from './internal/promise.js';
 import type { JwtHeader, JwtPayload, MaybePromise } from './types.js';
@@ -45,9 +45,9 @@ export interface DecoderContext {
  * ```
  */
 export function decode(context: DecoderContext, token: unknown, options: DecodeOptions): MaybePromise<DecodedToken> {
-  const parsed = nodeCryptoEngine.parse(token, context.config.maxTokenSize);
+  const parsed = context.config.engine.parse(token, context.config.maxTokenSize);
   const keys = context.keys.verifyingKeysFor(parsed);
-  if (isPromiseLike<readonly BoundKey[]>(keys)) {
+  if (isPromiseLike<readonly EngineKey[]>(keys)) {
     return Promise.resolve(keys).then((resolved) => finish(context, parsed, resolved, options));
   }
   return finish(context, parsed, keys, options);
@@ -55,7 +55,7 @@ export function decode(context: DecoderContext, token: unknown, options: DecodeO
 
 /**
  * {@link decode} for callers that cannot await: throws a {@link JwtConfigError} if the
- * `decodeKeyLoader` is asynchronous.
+ * `decodeKeyLoader` is asynchronous, or the engine is (WebCrypto).
  *
  * @example
  * ```ts
@@ -63,6 +63,11 @@ export function decode(context: DecoderContext, token: unknown, options: DecodeO
  * ```
  */
 export function decodeSync(context: DecoderContext, token: unknown, options: DecodeOptions): DecodedToken {
+  if (context.config.engine.async) {
+    throw new JwtConfigError(
+      'the WebCrypto engine verifies asynchronously: use the async decodeToken() instead of decodeTokenSync()',
+    );
+  }
   const result = decode(context, token, options);
   if (isPromiseLike(result)) {
     Promise.resolve(result).catch(() => undefined);
@@ -75,11 +80,18 @@ export function decodeSync(context: DecoderContext, token: unknown, options: Dec
 
 function finish(
   context: DecoderContext,
-  parsed: ParsedJws,
-  keys: readonly BoundKey[],
+  parsed: EngineParsedJws,
+  keys: readonly EngineKey[],
   options: DecodeOptions,
-): DecodedToken {
-  verifyWithAny(parsed, keys);
+): MaybePromise<DecodedToken> {
+  const engine = context.config.engine;
+  // Only an asynchronous engine returns a promise: the node:crypto path allocates no closure.
+  if (engine.async) return verifyWithAnyAsync(engine, parsed, keys).then(() => checked(context, parsed, options));
+  verifyWithAny(engine, parsed, keys);
+  return checked(context, parsed, options);
+}
+
+function checked(context: DecoderContext, parsed: EngineParsedJws, options: DecodeOptions): DecodedToken {
   const claimOptions: ClaimCheckOptions = options;
   return { header: parsed.header, payload: checkClaims(parsed.header, parsed.payload, context.config, claimOptions) };
 }
@@ -88,16 +100,35 @@ function finish(
  * Verifies with the first key (nearly always the only one); a token without `kid` may have a few
  * candidates of its algorithm, tried in order. No candidate at all is a bad signature.
  */
-function verifyWithAny(parsed: ParsedJws, keys: readonly BoundKey[]): void {
+function verifyWithAny(engine: JwsEngine, parsed: EngineParsedJws, keys: readonly EngineKey[]): void {
   const last = keys.length - 1;
   if (last < 0) throw new InvalidSignatureError('Signature verification failed');
   for (let i = 0; i < last; i++) {
     try {
-      nodeCryptoEngine.verify(parsed, keys[i] as BoundKey);
+      engine.verify(parsed, keys[i] as EngineKey);
       return;
     } catch {
       // Try the next candidate; the last one's error is the answer.
     }
   }
-  nodeCryptoEngine.verify(parsed, keys[last] as BoundKey);
+  engine.verify(parsed, keys[last] as EngineKey);
+}
+
+/** {@link verifyWithAny} on an asynchronous engine: the candidates in order, one at a time. */
+async function verifyWithAnyAsync(
+  engine: JwsEngine,
+  parsed: EngineParsedJws,
+  keys: readonly EngineKey[],
+): Promise<void> {
+  const last = keys.length - 1;
+  if (last < 0) throw new InvalidSignatureError('Signature verification failed');
+  for (let i = 0; i < last; i++) {
+    try {
+      await engine.verify(parsed, keys[i] as EngineKey);
+      return;
+    } catch {
+      // Try the next candidate; the last one's error is the answer.
+    }
+  }
+  await engine.verify(parsed, keys[last] as EngineKey);
 }

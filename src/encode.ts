@@ -9,7 +9,8 @@ import type { ResolvedConfig } from './config.js';
 import { type Duration, durationToSeconds } from './duration.js';
 import { JwtEncodeError } from './errors.js';
 import { timeOrderedJti } from './issue-time.js';
-import { type BoundKey, nodeCryptoEngine, pythonCompatibleJson, sortedHeaderJson } from './jws/index.js';
+import { type EngineKey, pythonCompatibleJson, sortedHeaderJson } from './jws/index.js';
+import type { MaybePromise } from './types.js';
 import { type PayloadLayout, type PayloadTemplate, compilePayloadTemplate, flask4Layout } from './payload-template.js';
 import { uuid4 } from './uuid4.js';
 
@@ -42,7 +43,7 @@ export interface TokenParts {
   readonly loaderHeaders: Record<string, unknown> | null | undefined;
   readonly additionalHeaders: Record<string, unknown> | null | undefined;
   /** The signing key; a keyring's carries the `kid` every token it signs gets in its header. */
-  readonly key: BoundKey & { readonly kid?: string };
+  readonly key: EngineKey & { readonly kid?: string };
 }
 
 /** Makes the tokens of one configuration; created once per manager. */
@@ -52,7 +53,7 @@ export interface TokenEncoder {
    * a missing identity, a non-string `sub` while `verifySub` is on, a non-JSON value, or an `alg`
    * header that differs from the configured algorithm (PyJWT would silently sign with it).
    */
-  encode(parts: TokenParts): string;
+  encode(parts: TokenParts): MaybePromise<string>;
 }
 
 /** What an encoder may be given besides the configuration. */
@@ -123,7 +124,7 @@ export function createTokenEncoder(config: ResolvedConfig, options: TokenEncoder
       } else {
         payloadJson = pythonCompatibleJson(payload);
       }
-      return nodeCryptoEngine.sign(headerJson, payloadJson, parts.key);
+      return config.engine.sign(headerJson, payloadJson, parts.key);
     },
   };
 }

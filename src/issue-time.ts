@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from './internal/random.js';
 
 /** Highest millisecond a UUIDv7 timestamp holds (48 bits). */
 const MAX_UUID7_MS = 2 ** 48 - 1;

@@ -21,12 +21,11 @@ import { InvalidAlgorithmError, JwtConfigError, JwtExtendedError, UnknownKeyIdEr
 import { isPromiseLike } from './internal/promise.js';
 import {
   type BoundKey,
+  type EngineKey,
+  type EngineParsedJws,
   type KeyMaterial,
-  type ParsedJws,
   assertAlgorithmAllowed,
   createKeyCache,
-  importSigningKey,
-  importVerifyingKey,
   isAsymmetric,
 } from './jws/index.js';
 import { type RemoteKeySet, createRemoteKeySet } from './jwks/remote.js';
@@ -35,19 +34,19 @@ import { type KidKeyring, createKidKeyring } from './keys/kid-keyring.js';
 import type { Algorithm, JwtHeader, JwtPayload, MaybePromise } from './types.js';
 
 /** A signing key, with the `kid` tokens must carry when it came from a keyring. */
-export type SigningKey = BoundKey & { readonly kid?: string };
+export type SigningKey = EngineKey & { readonly kid?: string };
 
 /** Signing and verification keys, resolved from the configuration. */
 export interface Keyring {
   /** The key new tokens are signed with; throws {@link JwtConfigError} for a verify-only manager. */
   signingKey(): SigningKey;
   /** Imports (once) a key returned by `encodeKeyLoader`. */
-  signingKeyFrom(material: KeyMaterial): BoundKey;
+  signingKeyFrom(material: KeyMaterial): EngineKey;
   /**
    * The keys that may verify a parsed (untrusted) token: usually one. Synchronous unless a
    * `decodeKeyLoader` returns a promise or a remote key set has to be fetched.
    */
-  verifyingKeysFor(parsed: ParsedJws): MaybePromise<readonly BoundKey[]>;
+  verifyingKeysFor(parsed: EngineParsedJws): MaybePromise<readonly EngineKey[]>;
   /** The keyring of a manager configured with `keys`, else `null`. */
   readonly kid: KidKeyring | null;
   /** The remote key set of a manager configured with `remoteJwks`, else `null`. */
@@ -68,7 +67,8 @@ type KeyLoaders = Pick<ManagerCallbacks<never, unknown, unknown, unknown>, 'enco
  */
 export function createKeyring(config: ResolvedConfig, loaders: KeyLoaders): Keyring {
   refuseMixedSources(config);
-  const cache = createKeyCache();
+  refuseUnsupportedOnEngine(config);
+  const cache = createKeyCache<EngineKey>({}, config.engine);
   const allowed = new Set(config.decodeAlgorithms);
   const kidKeyring =
     config.keys === null
@@ -78,13 +78,18 @@ export function createKeyring(config: ResolvedConfig, loaders: KeyLoaders): Keyr
     config.remoteJwks === null ? null : createRemoteKeySet(config.remoteJwks, config.decodeAlgorithms, config.clock);
   const single = kidKeyring === null && remote === null;
   const staticSigner = single && !loaders.encodeKeyLoader ? staticSigningKey(config, !!loaders.decodeKeyLoader) : null;
-  const singles = new Map<Algorithm, readonly BoundKey[]>();
+  const singles = new Map<Algorithm, readonly EngineKey[]>();
   if (single && !loaders.decodeKeyLoader) {
     for (const alg of config.decodeAlgorithms) singles.set(alg, Object.freeze([staticVerifyingKey(config, alg)]));
   }
-  const singleJwks = Object.freeze({ keys: Object.freeze(singleKeyJwks(singles)) }) as JwkSet;
+  const singleJwks =
+    config.engine.name === 'node'
+      ? (Object.freeze({
+          keys: Object.freeze(singleKeyJwks(singles as Map<Algorithm, readonly BoundKey[]>)),
+        }) as JwkSet)
+      : null;
 
-  const fromLoader = (alg: Algorithm, material: KeyMaterial): readonly BoundKey[] => {
+  const fromLoader = (alg: Algorithm, material: KeyMaterial): readonly EngineKey[] => {
     try {
       return [cache.verifying(alg, material, 'decodeKeyLoader')];
     } catch (error) {
@@ -94,7 +99,7 @@ export function createKeyring(config: ResolvedConfig, loaders: KeyLoaders): Keyr
       throw error;
     }
   };
-  const askLoader = (parsed: ParsedJws): MaybePromise<readonly BoundKey[]> => {
+  const askLoader = (parsed: EngineParsedJws): MaybePromise<readonly EngineKey[]> => {
     const loader = loaders.decodeKeyLoader as NonNullable<KeyLoaders['decodeKeyLoader']>;
     // flask hands the loader the unverified header and payload (for `kid`, `iss`, tenant lookups).
     const material = loader(parsed.header, parsed.payload as JwtPayload);
@@ -127,9 +132,9 @@ export function createKeyring(config: ResolvedConfig, loaders: KeyLoaders): Keyr
         return remote.lookup(kidOf(parsed.header), assertAlgorithmAllowed(parsed.header, allowed));
       }
       if (loaders.decodeKeyLoader) return askLoader(parsed);
-      return singles.get(assertAlgorithmAllowed(parsed.header, allowed)) as readonly BoundKey[];
+      return singles.get(assertAlgorithmAllowed(parsed.header, allowed)) as readonly EngineKey[];
     },
-    jwks: () => (kidKeyring === null ? singleJwks : kidKeyring.jwks()),
+    jwks: () => (kidKeyring !== null ? kidKeyring.jwks() : (singleJwks ?? jwksNeedsNode())),
   };
 }
 
@@ -145,6 +150,27 @@ function singleKeyJwks(singles: ReadonlyMap<Algorithm, readonly BoundKey[]>): Jw
     if (key !== undefined && isAsymmetric(alg)) keys.push(publicJwk(key.keyObject, alg, jwkThumbprint(key.keyObject)));
   }
   return keys;
+}
+
+/**
+ * Keyrings (`keys`) and remote key sets (`remoteJwks`) import their keys with node:crypto today, and
+ * the JWK Set of a manager is exported from node:crypto `KeyObject`s: say so at start-up rather than
+ * fail on a request.
+ */
+function refuseUnsupportedOnEngine(config: ResolvedConfig): void {
+  if (config.engine.name === 'node') return;
+  const option = config.keys !== null ? 'keys' : config.remoteJwks !== null ? 'remoteJwks' : null;
+  if (option !== null) {
+    throw new JwtConfigError(
+      `${option} is not supported on the WebCrypto engine yet: use one key (secretKey, or privateKey/publicKey) or a decodeKeyLoader, or engine: 'node' where node:crypto exists`,
+    );
+  }
+}
+
+function jwksNeedsNode(): never {
+  throw new JwtConfigError(
+    "jwks() exports keys through node:crypto: it needs engine: 'node' (the WebCrypto engine keeps its keys non-extractable)",
+  );
 }
 
 function refuseMixedSources(config: ResolvedConfig): void {
@@ -174,22 +200,22 @@ function verifyOnly(config: ResolvedConfig, keyring: boolean, remote: boolean): 
   return new JwtConfigError(`This JwtManager only verifies tokens and cannot create one: ${what}`);
 }
 
-function staticSigningKey(config: ResolvedConfig, hasDecodeKeyLoader: boolean): BoundKey | null {
+function staticSigningKey(config: ResolvedConfig, hasDecodeKeyLoader: boolean): EngineKey | null {
   const alg = config.algorithm;
-  if (!isAsymmetric(alg)) return importSigningKey(alg, requireSecret(config, alg), 'secretKey');
+  if (!isAsymmetric(alg)) return config.engine.importSigningKey(alg, requireSecret(config, alg), 'secretKey');
   // A manager with only a public key (or a decodeKeyLoader) verifies, as flask's does; creating a
   // token then says what is missing.
   if (config.privateKey === null)
     return config.publicKey === null && !hasDecodeKeyLoader ? missingPublicKey(alg) : null;
-  return importSigningKey(alg, config.privateKey, 'privateKey');
+  return config.engine.importSigningKey(alg, config.privateKey, 'privateKey');
 }
 
-function staticVerifyingKey(config: ResolvedConfig, alg: Algorithm): BoundKey {
-  if (!isAsymmetric(alg)) return importVerifyingKey(alg, requireSecret(config, alg), 'secretKey');
+function staticVerifyingKey(config: ResolvedConfig, alg: Algorithm): EngineKey {
+  if (!isAsymmetric(alg)) return config.engine.importVerifyingKey(alg, requireSecret(config, alg), 'secretKey');
   // The public key can be derived from the private one, so an app that signs need not repeat it.
   const material = config.publicKey ?? config.privateKey;
   if (material === null) missingPublicKey(alg);
-  return importVerifyingKey(alg, material, config.publicKey === null ? 'privateKey' : 'publicKey');
+  return config.engine.importVerifyingKey(alg, material, config.publicKey === null ? 'privateKey' : 'publicKey');
 }
 
 function missingPublicKey(alg: Algorithm): never {

@@ -15,11 +15,10 @@ import {
   type TokenParts,
   createTokenEncoder,
 } from './encode.js';
-import { randomUUID } from 'node:crypto';
 import { JwtConfigError, JwtDecodeError } from './errors.js';
 import * as getters from './getters.js';
 import { isPromiseLike, chain } from './internal/promise.js';
-import { nodeCryptoEngine } from './jws/index.js';
+import { randomUUID } from './internal/random.js';
 import { type Keyring, createKeyring } from './keyring.js';
 import type { JwkSet } from './keys/jwk.js';
 import type { KeyringKey, KidKeyring } from './keys/kid-keyring.js';
@@ -462,6 +461,11 @@ export class JwtManager<
 
   #create(input: TInput, type: 'access' | 'refresh', options: AccessTokenOptions, sync: boolean): MaybePromise<string> {
     const cb = this.#callbacks;
+    if (sync && this.config.engine.async) {
+      throw new JwtConfigError(
+        `the WebCrypto engine signs asynchronously: use the async create${type === 'access' ? 'Access' : 'Refresh'}Token() instead`,
+      );
+    }
     const identity = cb.userIdentityLoader ? cb.userIdentityLoader(input) : input;
     const claims = cb.additionalClaimsLoader?.(input);
     const headers = cb.additionalHeadersLoader?.(input);
@@ -487,7 +491,7 @@ export class JwtManager<
     claims: unknown,
     headers: unknown,
     keyMaterial: unknown,
-  ): string {
+  ): MaybePromise<string> {
     const cb = this.#callbacks;
     const parts: TokenParts = {
       type,
@@ -541,7 +545,7 @@ export class JwtManager<
    * ```
    */
   getUnverifiedJwtHeaders(token: string): JwtHeader {
-    return nodeCryptoEngine.parse(token, this.config.maxTokenSize).header;
+    return this.config.engine.parse(token, this.config.maxTokenSize).header;
   }
 
   /**
@@ -553,6 +557,11 @@ export class JwtManager<
    * ```
    */
   getJti(token: string): string | null {
+    if (this.config.engine.async) {
+      throw new JwtConfigError(
+        'the WebCrypto engine verifies asynchronously: use (await jwt.decodeToken(token)).jti instead of getJti()',
+      );
+    }
     return this.decodeTokenSync(token).jti;
   }
 
@@ -873,7 +882,7 @@ export class JwtManager<
    */
   #csrfFor(token: string): string | null {
     if (!this.config.cookieCsrfProtect || !this.config.csrfInCookies) return null;
-    const csrf = nodeCryptoEngine.parse(token, this.config.maxTokenSize).payload.csrf;
+    const csrf = this.config.engine.parse(token, this.config.maxTokenSize).payload.csrf;
     if (typeof csrf !== 'string') throw new JwtDecodeError('Missing claim: csrf');
     return csrf;
   }

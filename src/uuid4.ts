@@ -10,23 +10,34 @@
  *
  * @module
  */
-import { randomFillSync } from 'node:crypto';
+import { nodeCrypto } from './jws/node-crypto.js';
+
+// node:crypto where the runtime has it; WebCrypto's getRandomValues (same CSPRNG contract) elsewhere.
+// No static node:crypto import: it would stop the package loading on runtimes without it.
+const fill: (bytes: Uint8Array) => void =
+  nodeCrypto === undefined
+    ? (bytes) => globalThis.crypto.getRandomValues(bytes)
+    : (bytes) => nodeCrypto?.randomFillSync(bytes);
 
 /** UUIDs per batch: 4 KiB of randomness, one `randomFillSync` call per 256 UUIDs. */
 const BATCH = 256;
 
-const randomBytes = Buffer.allocUnsafeSlow(BATCH * 16);
+const randomBytes = new Uint8Array(BATCH * 16);
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 let hex = '';
 let next = BATCH;
 
 function refill(): void {
-  randomFillSync(randomBytes);
+  fill(randomBytes);
   for (let offset = 0; offset < BATCH * 16; offset += 16) {
     // RFC 9562 §5.4: version 4 in the high nibble of byte 6, variant 10xx in byte 8.
     randomBytes[offset + 6] = ((randomBytes[offset + 6] as number) & 0x0f) | 0x40;
     randomBytes[offset + 8] = ((randomBytes[offset + 8] as number) & 0x3f) | 0x80;
   }
-  hex = randomBytes.toString('hex');
+  // One pass over 4 KiB per 256 UUIDs; Buffer's hex would need Buffer, which not every runtime has.
+  let text = '';
+  for (let i = 0; i < randomBytes.length; i++) text += HEX[randomBytes[i] as number] as string;
+  hex = text;
   next = 0;
 }
 

@@ -4,8 +4,12 @@
  *
  * @module
  */
-import { createHash, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { nodeCryptoOrEmpty } from '../jws/node-crypto.js';
+
+// Through the engine's loader: a static node:crypto import would stop the package loading where
+// the runtime has none (these helpers only run on the node:crypto engine).
+const { createHash, createPublicKey } = nodeCryptoOrEmpty;
 import type { Algorithm } from '../types.js';
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { KeyObject } from 'node:crypto';
+import { isKeyObject } from '../jws/node-crypto.js';
 import { JwtConfigError } from '../errors.js';
 import { type BoundKey, type KeyMaterial, importSigningKey, importVerifyingKey, isAsymmetric } from '../jws/index.js';
 import type { Algorithm } from '../types.js';
@@ -163,7 +163,7 @@ export function createKidKeyring(keys: readonly KeyringKey[], options: KidKeyrin
 }
 
 function importEntry(key: KeyringKey, options: KidKeyringOptions): KeyringEntry {
-  if (!isJwkLike(key) || key instanceof KeyObject) {
+  if (!isJwkLike(key) || isKeyObject(key)) {
     throw new JwtConfigError('Each key of keys must be an object such as { kid: "2026-01", privateKey: pem }');
   }
   const given = [key.privateKey, key.publicKey, key.secretKey].filter((m) => m !== undefined && m !== null);
@@ -173,7 +173,7 @@ function importEntry(key: KeyringKey, options: KidKeyringOptions): KeyringEntry 
     );
   }
   const material = given[0] as KeyMaterial;
-  const jwk = isJwkLike(material) && !(material instanceof KeyObject) ? (material as Jwk) : undefined;
+  const jwk = isJwkLike(material) && !isKeyObject(material) ? (material as Jwk) : undefined;
   const alg = key.alg ?? (jwk?.alg as Algorithm | undefined) ?? options.algorithm;
   const what = `keys[${key.kid ?? jwk?.kid ?? '?'}]`;
   if (!options.allowed.has(alg)) {

@@ -78,7 +78,12 @@ for (const framework of FRAMEWORKS) {
         let app: TestApp;
         beforeAll(async () => {
           const options = optionsFromFlaskConfig(scenario.config, cookieFixtures.keys.HS256);
-          const jwt = new JwtManager({ ...options, ...seedLoaders, clock: () => NOW_MS } as JwtManagerOptions);
+          const jwt = new JwtManager({
+            ...options,
+            ...seedLoaders,
+            clock: () => NOW_MS,
+            ...framework.managerOptions,
+          } as JwtManagerOptions);
           app = await framework.factory(jwt);
         });
         afterAll(() => app.close());
@@ -99,7 +104,7 @@ for (const framework of FRAMEWORKS) {
     let app: TestApp;
     let jwt: JwtManager;
     beforeAll(async () => {
-      jwt = createManager('cookies');
+      jwt = createManager('cookies', framework.managerOptions);
       app = await framework.factory(jwt);
     });
     afterAll(() => app.close());

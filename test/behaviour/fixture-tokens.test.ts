@@ -41,7 +41,7 @@ for (const framework of FRAMEWORKS) {
       const key = appKey(c);
       let app = apps.get(key);
       if (app === undefined) {
-        app = framework.factory(new JwtManager(optionsFor(c)));
+        app = framework.factory(new JwtManager({ ...optionsFor(c), ...framework.managerOptions }));
         apps.set(key, app);
       }
       return app;

@@ -4,11 +4,13 @@
  * fails while an app file exists that is not listed, so a framework cannot be left out silently;
  * a builder shared by several versions is named `<name>-app.ts` (e.g. `express-app.ts`).
  */
+import type { JwtManagerOptions } from '../../src/index.js';
 import type { AppFactory } from './app-contract.js';
 import { createExpress4App } from './apps/express4.js';
 import { createExpress5App } from './apps/express5.js';
 import { createFastifyApp } from './apps/fastify.js';
 import { createHonoApp } from './apps/hono.js';
+import { createHonoWebCryptoApp } from './apps/hono-webcrypto.js';
 import { createKoaApp } from './apps/koa.js';
 import { createKoa2App } from './apps/koa2.js';
 
@@ -19,6 +21,8 @@ export interface Framework {
   /** Its app file in `apps/`. */
   readonly file: string;
   readonly factory: AppFactory;
+  /** Options every manager of this entry adds to the row's (e.g. the signing engine). */
+  readonly managerOptions?: Partial<JwtManagerOptions>;
 }
 
 /** Every framework the suite runs against. */
@@ -27,6 +31,13 @@ export const FRAMEWORKS: readonly Framework[] = [
   { name: 'express4', file: 'express4.ts', factory: createExpress4App },
   { name: 'fastify', file: 'fastify.ts', factory: createFastifyApp },
   { name: 'hono', file: 'hono.ts', factory: createHonoApp },
+  // The same Hono app on the asynchronous WebCrypto engine: every row, through the async path.
+  {
+    name: 'hono (WebCrypto engine)',
+    file: 'hono-webcrypto.ts',
+    factory: createHonoWebCryptoApp,
+    managerOptions: { engine: 'webcrypto' },
+  },
   { name: 'koa', file: 'koa.ts', factory: createKoaApp },
   { name: 'koa2', file: 'koa2.ts', factory: createKoa2App },
 ];

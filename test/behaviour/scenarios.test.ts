@@ -42,7 +42,7 @@ function appPool(framework: Framework) {
     get(config: ConfigName) {
       let entry = apps.get(config);
       if (entry === undefined) {
-        const jwt = createManager(config);
+        const jwt = createManager(config, framework.managerOptions);
         entry = framework.factory(jwt).then((app) => ({ app, jwt }));
         apps.set(config, entry);
       }

@@ -9,7 +9,7 @@ import { durationToSeconds } from '../../src/duration.js';
 import type { TokenParts } from '../../src/encode.js';
 import { JwtEncodeError } from '../../src/errors.js';
 import { timeOrderedJti } from '../../src/issue-time.js';
-import { nodeCryptoEngine, pythonCompatibleJson, sortedHeaderJson } from '../../src/jws/index.js';
+import { type BoundKey, nodeCryptoEngine, pythonCompatibleJson, sortedHeaderJson } from '../../src/jws/index.js';
 import type { Duration } from '../../src/duration.js';
 
 /** The previous `encodeToken`, with `randomUUID` replaced by `uuid`. */
@@ -19,7 +19,7 @@ export function referenceEncode(config: ResolvedConfig, parts: TokenParts, uuid:
     parts.loaderHeaders || parts.additionalHeaders
       ? sortedHeaderJson(buildHeader(config, parts))
       : `{"alg":"${parts.key.alg}","typ":"JWT"}`;
-  return nodeCryptoEngine.sign(headerJson, pythonCompatibleJson(payload), parts.key);
+  return nodeCryptoEngine.sign(headerJson, pythonCompatibleJson(payload), parts.key as BoundKey);
 }
 
 function buildPayload(config: ResolvedConfig, parts: TokenParts, uuid: () => string): Record<string, unknown> {

@@ -47,6 +47,7 @@ describe('src/jws/index.ts', () => {
       'createKeyCache',
       'decodeBase64urlStrict',
       'encodeBase64url',
+      'engineFor',
       'importSigningKey',
       'importVerifyingKey',
       'isAlgorithm',

@@ -30,6 +30,7 @@ export { signatureShapeValid, verifyCompactJwsWeb } from './verify.js';
  */
 export const webCryptoEngine = Object.freeze({
   name: 'webcrypto' as const,
+  async: true,
   importSigningKey: importWebSigningKey,
   importVerifyingKey: importWebVerifyingKey,
   sign: signCompactJwsWeb,

@@ -4,23 +4,26 @@
  * imports the key once, asynchronously, into a non-extractable `CryptoKey` bound to one algorithm.
  *
  * Accepted: HMAC secrets as strings, bytes, "oct" JWKs or HMAC `CryptoKey`s; key pairs as PEM
- * (SPKI `PUBLIC KEY`, PKCS#8 `PRIVATE KEY`), DER bytes of those, JWKs, or `CryptoKey`s. WebCrypto
+ * (SPKI `PUBLIC KEY`, PKCS#8 `PRIVATE KEY`), DER bytes of those, JWKs, or `CryptoKey`s; and, where
+ * node:crypto exists, `KeyObject`s (read as their JWK). WebCrypto
  * reads no PKCS#1, SEC1 or certificate PEM, so those are refused with the command that converts them.
  *
  * @module
  */
-import type { webcrypto } from 'node:crypto';
+import type { KeyObject, webcrypto } from 'node:crypto';
 import { JwtConfigError } from '../../errors.js';
 import type { Algorithm } from '../../types.js';
 import { ALGORITHMS, algorithmInfo, isAlgorithm } from '../algorithms.js';
 import type { AlgorithmInfo } from '../algorithms.js';
 import { decodeBase64urlBytes } from './base64url.js';
+import { isCryptoKey, isKeyObject } from '../node-crypto.js';
 import { inspectDerKey, looksLikePkcs1PublicKey } from './der.js';
 import type { DerKeyInfo } from './der.js';
 import { latin1, readPemBlock } from './pem.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type JsonWebKey = webcrypto.JsonWebKey;
+type NodeKeyObject = KeyObject;
 
 /**
  * What a key may be configured as for the WebCrypto engine.
@@ -30,7 +33,7 @@ type JsonWebKey = webcrypto.JsonWebKey;
  * const material: WebKeyMaterial = { kty: 'EC', crv: 'P-256', x: '...', y: '...' };
  * ```
  */
-export type WebKeyMaterial = string | Uint8Array | JsonWebKey | CryptoKey;
+export type WebKeyMaterial = string | Uint8Array | JsonWebKey | CryptoKey | NodeKeyObject;
 
 /**
  * A key bound to one algorithm and one use. `cryptoKey` settles once WebCrypto has imported it;
@@ -62,11 +65,6 @@ function subtle(): webcrypto.SubtleCrypto {
   const s = (globalThis.crypto as webcrypto.Crypto | undefined)?.subtle;
   if (s === undefined) fail('The WebCrypto engine needs globalThis.crypto.subtle, which this runtime does not have.');
   return s;
-}
-
-function isCryptoKey(x: unknown): x is CryptoKey {
-  const ctor = (globalThis as { CryptoKey?: new () => CryptoKey }).CryptoKey;
-  return ctor !== undefined && x instanceof ctor;
 }
 
 function isJwk(x: unknown): x is JsonWebKey {
@@ -436,6 +434,8 @@ function importWebKey(alg: Algorithm, material: WebKeyMaterial, use: Use, what: 
   }
   const info = algorithmInfo(alg);
   const name = what ?? (info.family === 'hmac' ? 'secretKey' : use === 'sign' ? 'privateKey' : 'publicKey');
+  // A node:crypto KeyObject (on a runtime that has one) is read as its JWK, checked as one.
+  if (isKeyObject(material)) material = material.export({ format: 'jwk' }) as JsonWebKey;
   let pending: Promise<CryptoKey>;
   if (isCryptoKey(material)) {
     const facts = cryptoKeyFacts(material);
