@@ -62,6 +62,21 @@ function microLimit(row: MicroRow): number {
   return 1.05;
 }
 
+/** A WebCrypto-engine row: its time as a multiple of jose's for the same job, at most 1.0. */
+function webCryptoTarget(row: MicroRow, rows: readonly MicroRow[]): Target {
+  const jose = rows.find((r) => r.id === `${row.alg}.${row.op}.jose`);
+  const value = row.ns == null || jose?.ns == null ? null : Math.round((row.ns.median / jose.ns.median) * 100) / 100;
+  return {
+    id: `${row.id}.target`,
+    rowId: row.id,
+    description: `${row.alg} ${row.op} (${row.label}): <= 1.0x jose (the WebCrypto peer)`,
+    status: value === null ? 'n/a' : value <= 1 ? 'PASS' : 'MISS',
+    value,
+    limit: 1,
+    unit: 'ratio',
+  };
+}
+
 export function microTargets(rows: readonly MicroRow[]): Target[] {
   const targets: Target[] = [];
   const pipelineIds: readonly string[] = Object.values(authorizeIds);
@@ -78,6 +93,11 @@ export function microTargets(rows: readonly MicroRow[]): Target[] {
           rows.find((r) => r.id === keyIds.single),
         ),
       );
+      continue;
+    }
+    // The WebCrypto engine's rows compare with jose (the WebCrypto peer), not the node:crypto floor.
+    if (row.id.endsWith('-webcrypto')) {
+      targets.push(webCryptoTarget(row, rows));
       continue;
     }
     const limit = microLimit(row);

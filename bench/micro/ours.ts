@@ -8,6 +8,11 @@
  *   verify JwtManager.decodeTokenSync         (full flask-jwt-extended checks)
  *   verify engine.parse + engine.verify       (the JWS core alone)
  *
+ * The same manager on the WebCrypto engine (`engine: 'webcrypto'`, async), next to jose, the other
+ * WebCrypto implementation:
+ *   sign   JwtManager.createAccessToken   (WebCrypto)
+ *   verify JwtManager.decodeToken         (WebCrypto)
+ *
  * HS256 only, the request pipeline as every adapter runs it (`JwtManager.authorize`):
  *   verify authorize, GET with the token             (no cache: locate, full decode, checks, state)
  *   verify authorize, GET, verifiedTokenCache hit    (same token every call, so every call hits)
@@ -25,6 +30,8 @@ const indexSpecifier: string = '../../src/index.js';
 const jwsSpecifier: string = '../../src/jws/index.js';
 
 interface ManagerLike {
+  createAccessToken(identity: unknown, options?: { additionalClaims?: Record<string, unknown> }): Promise<string>;
+  decodeToken(token: string): Promise<Record<string, unknown>>;
   createAccessTokenSync(identity: unknown, options?: { additionalClaims?: Record<string, unknown> }): string;
   decodeTokenSync(token: string): Record<string, unknown>;
   compileRoute(): unknown;
@@ -176,6 +183,54 @@ async function managerRows({ keys, token }: OursInput, source: RowSource = curre
       label: `jwt-extended decodeTokenSync${labelSuffix}`,
       note: 'full flask-jwt-extended checks',
       run: () => manager.decodeTokenSync(token),
+    },
+  ];
+}
+
+/** The manager rows again on the asynchronous WebCrypto engine: the peer to compare is jose. */
+async function webCryptoRows({ keys, token }: OursInput): Promise<Candidate[]> {
+  const { alg } = keys;
+  const base = { alg, library: 'jwt-extended' as const, async: true };
+  const labels = {
+    sign: 'jwt-extended createAccessToken (WebCrypto engine)',
+    verify: 'jwt-extended decodeToken (WebCrypto engine)',
+  };
+  const mod = await importOptional<{ JwtManager?: ManagerCtor }>(new URL(indexSpecifier, import.meta.url));
+  const Ctor = mod.ok ? mod.value.JwtManager : undefined;
+  let manager: ManagerLike | undefined;
+  let reason = mod.ok ? 'not built yet (no JwtManager export)' : mod.reason;
+  try {
+    if (typeof Ctor === 'function') manager = new Ctor({ ...managerOptions(keys), engine: 'webcrypto' });
+  } catch (error) {
+    reason = `configuration failed: ${(error as Error).message}`;
+  }
+  if (manager === undefined) {
+    return (['sign', 'verify'] as const).map((op) => ({
+      ...base,
+      id: `${alg}.${op}.jwt-extended-webcrypto`,
+      op,
+      label: labels[op],
+      unavailable: reason,
+    }));
+  }
+  const webManager = manager;
+  const additional = { additionalClaims: { roles: ['foo', 'bar'] } };
+  return [
+    {
+      ...base,
+      id: `${alg}.sign.jwt-extended-webcrypto`,
+      op: 'sign',
+      label: labels.sign,
+      note: 'as createAccessTokenSync, signed with crypto.subtle',
+      run: () => webManager.createAccessToken('test', additional),
+    },
+    {
+      ...base,
+      id: `${alg}.verify.jwt-extended-webcrypto`,
+      op: 'verify',
+      label: labels.verify,
+      note: 'full flask-jwt-extended checks, verified with crypto.subtle',
+      run: () => webManager.decodeToken(token),
     },
   ];
 }
@@ -364,6 +419,7 @@ export async function ourCandidates(input: OursInput): Promise<Candidate[]> {
   return [
     ...(await managerRows(input)),
     ...(await keyRows(input)),
+    ...(await webCryptoRows(input)),
     ...(await authorizeRows(input)),
     ...(await engineRows(input)),
     ...(input.baseline ? await managerRows(input, previous(input.baseline)) : []),
