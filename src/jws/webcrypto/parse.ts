@@ -6,6 +6,7 @@
  */
 import { JwtDecodeError } from '../../errors.js';
 import type { JwtHeader } from '../../types.js';
+import { jsonSyntaxReason } from '../json-error.js';
 import { decodeBase64urlBytes } from './base64url.js';
 
 /**
@@ -31,13 +32,6 @@ type Part = 'header' | 'payload';
 // a byte-order mark in the text, so JSON.parse refuses it.
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** The JSON engine's reason without any excerpt of the input (messages never quote a token). */
-function jsonReason(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  const excerpt = message.indexOf(', "');
-  return excerpt > 0 && message.endsWith(' is not valid JSON') ? message.slice(0, excerpt) : message;
-}
-
 function parseJsonObject(bytes: Uint8Array, part: Part): Record<string, unknown> {
   let text: string;
   try {
@@ -48,8 +42,9 @@ function parseJsonObject(bytes: Uint8Array, part: Part): Record<string, unknown>
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (e) {
-    throw new JwtDecodeError(`Invalid ${part} string: ${jsonReason(e)}`);
+  } catch {
+    // Python's wording and a position, as the node:crypto engine: never the input's text.
+    throw new JwtDecodeError(`Invalid ${part} string: ${jsonSyntaxReason(text)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new JwtDecodeError(`Invalid ${part} string: must be a json object`);
