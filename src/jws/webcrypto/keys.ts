@@ -55,6 +55,9 @@ export interface WebBoundKey {
 type Use = WebBoundKey['use'];
 
 const MIN_RSA_BITS = 2048;
+
+/** What WebCrypto implements everywhere: not secp256k1 (ES256K). */
+const WEBCRYPTO_ALGORITHMS: ReadonlySet<string> = new Set(ALGORITHMS.filter((a) => a !== 'ES256K'));
 const SSH_PUBLIC_KEY = /^(?:ssh|ecdsa|sk)-[\w@.-]+\s+AAAA/;
 
 function fail(message: string): never {
@@ -434,6 +437,11 @@ function importWebKey(alg: Algorithm, material: WebKeyMaterial, use: Use, what: 
   }
   const info = algorithmInfo(alg);
   const name = what ?? (info.family === 'hmac' ? 'secretKey' : use === 'sign' ? 'privateKey' : 'publicKey');
+  if (!WEBCRYPTO_ALGORITHMS.has(alg)) {
+    fail(
+      `${alg} is not available on the WebCrypto engine (WebCrypto has no ${info.family === 'ecdsa' ? info.curve : alg} curve); use engine: 'node' for ${alg}.`,
+    );
+  }
   // A node:crypto KeyObject (on a runtime that has one) is read as its JWK, checked as one.
   if (isKeyObject(material)) material = material.export({ format: 'jwk' }) as JsonWebKey;
   let pending: Promise<CryptoKey>;
