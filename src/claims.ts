@@ -15,6 +15,7 @@ import {
   JwtDecodeError,
   MissingRequiredClaimError,
 } from './errors.js';
+import { readFlask3Payload } from './flask3.js';
 import { FAMILY_CLAIM } from './revocation.js';
 import type { JwtHeader, JwtPayload } from './types.js';
 
@@ -76,7 +77,10 @@ export function checkClaims(
   }
   if (config.decodeIssuer !== null) checkIssuer(payload, config.decodeIssuer);
   if (config.decodeAudience !== null) checkAudience(payload, config.decodeAudience);
-  if (config.verifySub && payload.sub !== undefined && typeof payload.sub !== 'string') {
+  // A 3.x token (flask3Layout) is read in the 4.x shape; its identity may be any JSON, as in 3.x.
+  const flask3 = readFlask3Payload(payload, config, RESERVED_CLAIMS);
+  if (flask3 !== null) payload = flask3;
+  if (config.verifySub && flask3 === null && payload.sub !== undefined && typeof payload.sub !== 'string') {
     throw new InvalidClaimError('Subject must be a string');
   }
   if (payload.jti !== undefined && typeof payload.jti !== 'string') {

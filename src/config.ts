@@ -6,6 +6,7 @@
  */
 import { type Duration, durationToSeconds } from './duration.js';
 import { JwtConfigError } from './errors.js';
+import { type Flask3LayoutOptions, type ResolvedFlask3Layout, resolveFlask3Layout } from './flask3.js';
 import type { Algorithm, TokenLocation } from './types.js';
 import { ALGORITHMS, engineFor, isAlgorithm } from './jws/index.js';
 import type { EngineChoice, JwsEngine, KeyMaterial } from './jws/index.js';
@@ -135,6 +136,13 @@ export interface JwtOptions {
    * `decodeTokenSync` throw, and keys must be PEM (SPKI/PKCS#8), DER, JWK or `CryptoKey`.
    */
   engine?: EngineChoice;
+  /**
+   * jwt-extended: also accept flask-jwt-extended 3.x tokens (identity under `identity`, claims
+   * nested under `user_claims`), read as 4.x tokens; `{ write: true }` also creates tokens in the
+   * 3.x layout, for a fleet whose 3.x services must accept them. `true` reads 3.25's defaults.
+   * Default off. See docs/migrating-from-3x.md.
+   */
+  flask3Layout?: boolean | Flask3LayoutOptions;
 }
 
 /** The validated, frozen configuration a manager runs on. Header names are stored lower-cased for lookup. */
@@ -192,6 +200,8 @@ export interface ResolvedConfig {
   readonly maxTokenSize: number;
   /** The engine chosen by the `engine` option. */
   readonly engine: JwsEngine;
+  /** `null` unless 3.x tokens are read (and perhaps written). */
+  readonly flask3Layout: ResolvedFlask3Layout | null;
 }
 
 const LOCATIONS: readonly TokenLocation[] = ['headers', 'cookies', 'query_string', 'json'];
@@ -308,6 +318,7 @@ export function resolveConfig(options: JwtOptions): ResolvedConfig {
     clock,
     maxTokenSize,
     engine: resolveEngine(options.engine),
+    flask3Layout: resolveFlask3Layout(options.flask3Layout),
   });
 }
 

@@ -8,6 +8,7 @@
 import type { ResolvedConfig } from './config.js';
 import { type Duration, durationToSeconds } from './duration.js';
 import { JwtEncodeError } from './errors.js';
+import { buildFlask3Payload } from './flask3.js';
 import { timeOrderedJti } from './issue-time.js';
 import { type EngineKey, pythonCompatibleJson, sortedHeaderJson } from './jws/index.js';
 import type { MaybePromise } from './types.js';
@@ -81,6 +82,20 @@ export interface TokenEncoderOptions {
  * ```
  */
 export function createTokenEncoder(config: ResolvedConfig, options: TokenEncoderOptions = {}): TokenEncoder {
+  // flask-jwt-extended 3.x's layout (flask3Layout.write), for a fleet whose 3.x services must
+  // accept our tokens: built claim by claim, never on the 4.x template path.
+  if (config.flask3Layout?.write) {
+    return {
+      encode(parts) {
+        const payload = buildFlask3Payload(config, parts);
+        const headerJson =
+          parts.loaderHeaders || parts.additionalHeaders
+            ? sortedHeaderJson(buildHeader(config, parts))
+            : defaultHeaderJson(parts);
+        return config.engine.sign(headerJson, pythonCompatibleJson(payload), parts.key);
+      },
+    };
+  }
   const uuid = options.uuid ?? uuid4;
   const layoutOf = options.layout ?? ((type: 'access' | 'refresh') => flask4Layout(config, type));
   const layouts = { access: layoutOf('access'), refresh: layoutOf('refresh') };

@@ -11,6 +11,7 @@ export type { JwtManagerOptions, TokenPair } from './manager.js';
 export type { OverRevocation, RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './stores/types.js';
 export { DEFAULT_REFRESH_REUSE_INTERVAL, FAMILY_CLAIM } from './revocation.js';
 export type { JwtOptions, ResolvedConfig, SameSite } from './config.js';
+export type { Flask3LayoutOptions, ResolvedFlask3Layout } from './flask3.js';
 export type { Duration } from './duration.js';
 export { durationToSeconds } from './duration.js';
 export type {

@@ -11,7 +11,7 @@ import type { AccessTokenOptions, JwtManagerOptions, RefreshTokenOptions } from 
 import { JwtManager, RESERVED_CLAIMS } from '../../src/index.js';
 import { encodeBase64url, importSigningKey, nodeCryptoEngine, sortedHeaderJson } from '../../src/jws/index.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
-import { tokenFixtures } from '../helpers/fixtures.js';
+import { flask3Fixtures, tokenFixtures } from '../helpers/fixtures.js';
 import type { RequestSpec } from './http.js';
 
 /** flask-jwt-extended's test secret (the engine accepts any non-empty HMAC secret). */
@@ -104,6 +104,9 @@ export const CONFIGS = {
   rs256: { algorithm: 'RS256', privateKey: rsaKey.privateKeyPem, publicKey: rsaKey.publicKeyPem },
   hs512: { algorithm: 'HS512' },
   rotation: { refreshTokenRotation: true, blocklist: createMemoryStore() },
+  flask3Read: { secretKey: flask3Fixtures.secret, flask3Layout: true },
+  flask3Off: { secretKey: flask3Fixtures.secret },
+  flask3Write: { flask3Layout: { write: true } },
 } satisfies Record<string, JwtManagerOptions>;
 
 /** A configuration's name. */
@@ -118,7 +121,7 @@ export type ConfigName = keyof typeof CONFIGS;
  * ```
  */
 export function managerOptions(name: ConfigName): JwtManagerOptions {
-  return { secretKey: SECRET, clock: () => NOW_MS, ...(CONFIGS[name] as JwtManagerOptions) };
+  return { secretKey: SECRET, clock: () => NOW_MS, ...(CONFIGS[name] as JwtManagerOptions) } as JwtManagerOptions;
 }
 
 /**
@@ -181,6 +184,13 @@ export function tokenKit(jwt: JwtManager): TokenKit {
     refresh: (identity = 'username', options) => jwt.createRefreshToken(identity, options),
     raw: rawToken,
   };
+}
+
+/** A token of test/fixtures/fje-3.25.1-tokens.json. */
+function flask3Case(name: string) {
+  const found = flask3Fixtures.cases.find((c) => c.name === name);
+  if (found === undefined) throw new Error(`scenario bug: no 3.x fixture ${name}`);
+  return found;
 }
 
 /** A scenario's own precondition (a bug in the table, not in the library, when it fails). */
@@ -492,6 +502,60 @@ export const SCENARIOS: readonly Scenario[] = [
     config: 'errorKey',
     request: () => get('/protected', bearer('xxx')),
     expect: fail(422, 'Not enough segments', 'message'),
+  },
+
+  // ---- flask-jwt-extended 3.x tokens (flask3Layout) ----
+  {
+    id: 'x-flask3-a',
+    row: null,
+    title: 'flask3Layout: a token made by flask-jwt-extended 3.25.1 is read in the 4.x shape',
+    config: 'flask3Read',
+    request: () => get('/protected', bearer(flask3Case('access-never-expires').token)),
+    expect: () => {
+      const { identity, user_claims: claims, ...rest } = flask3Case('access-never-expires').payload;
+      return {
+        status: 200,
+        body: {
+          identity,
+          jwt: { ...rest, sub: identity, ...(claims as object) },
+          header: { alg: 'HS256', typ: 'JWT' },
+          claims,
+          location: 'headers',
+          user: NO_USER_LOOKUP,
+        },
+      };
+    },
+  },
+  {
+    id: 'x-flask3-b',
+    row: null,
+    title: 'without flask3Layout, the same 3.x token is refused as flask-jwt-extended 4 refuses it',
+    config: 'flask3Off',
+    request: () => get('/protected', bearer(flask3Case('access-never-expires').token)),
+    expect: fail(422, 'Missing claim: sub'),
+  },
+  {
+    id: 'x-flask3-c',
+    row: null,
+    title: 'flask3Layout { write: true }: our 3.x token, with nested claims, reads back in the 4.x shape',
+    config: 'flask3Write',
+    tokens: (k) => k.access('username', { additionalClaims: { roles: ['foo'] } }).then((a) => ({ a })),
+    request: (t) => get('/protected', bearer(t.a)),
+    expect: (t) => {
+      const { identity, user_claims: claims, ...rest } = segment(t.a, 1);
+      expect_(identity === 'username' && rest.sub === undefined, 'a 3.x layout token');
+      return {
+        status: 200,
+        body: {
+          identity,
+          jwt: { ...rest, sub: identity, roles: ['foo'] },
+          header: segment(t.a, 0),
+          claims,
+          location: 'headers',
+          user: NO_USER_LOOKUP,
+        },
+      };
+    },
   },
 
   // ---- getJwtClaims: the application's claims only ----

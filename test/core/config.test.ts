@@ -61,6 +61,7 @@ describe('defaults', () => {
       verifySub: true,
       errorMessageKey: 'msg',
       maxTokenSize: 8192,
+      flask3Layout: null,
     });
     expect([...config.csrfMethods]).toEqual(['POST', 'PUT', 'PATCH', 'DELETE']);
     expect(Object.isFrozen(config)).toBe(true);

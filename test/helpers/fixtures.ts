@@ -109,3 +109,20 @@ export function identityOf(value: unknown): unknown {
   }
   return value;
 }
+
+/** One token of `fje-3.25.1-tokens.json` (flask-jwt-extended 3.25.1's own `tokens.py`). */
+export interface Flask3TokenCase {
+  readonly name: string;
+  readonly kind: 'access' | 'refresh';
+  readonly token: string;
+  readonly header: Record<string, unknown>;
+  readonly payload: Record<string, unknown>;
+  readonly note: string;
+}
+
+/** The 3.x token fixtures file: HS256, one secret, real issue times (decode at each token's `iat`). */
+export const flask3Fixtures = JSON.parse(readFileSync(new URL('fje-3.25.1-tokens.json', here), 'utf8')) as {
+  secret: string;
+  algorithm: 'HS256';
+  cases: Flask3TokenCase[];
+};
