@@ -18,6 +18,13 @@ describe('Authorization header parsing', () => {
     ['a tab inside the token', `Bearer ${token.slice(0, 10)}\t${token.slice(10)}`, BAD],
     ['a no-break space inside the token', `Bearer ${token.slice(0, 10)}\u00a0${token.slice(10)}`, BAD],
     ['a space inside the token', `Bearer ${token.slice(0, 10)} ${token.slice(10)}`, BAD],
+    ['a NEL (U+0085) inside the token', `Bearer ${token.slice(0, 10)}\u0085${token.slice(10)}`, BAD],
+    [
+      'a tab after Bearer (Python splits on it, as flask does)',
+      `Bearer\t${token}`,
+      { status: 200, body: { identity: 'alice' } },
+    ],
+    ['two spaces after Bearer', `Bearer  ${token}`, { status: 200, body: { identity: 'alice' } }],
   ])('%s', async (_name, header, expected) => {
     expect(await callRoute(jwt, { headers: { Authorization: header } })).toEqual(expected);
   });
