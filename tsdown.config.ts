@@ -1,6 +1,12 @@
 import { defineConfig } from 'tsdown';
 
-/** One entry per public subpath; ESM and CommonJS with declarations for both. */
+/**
+ * One entry per public subpath; ESM and CommonJS with declarations for both.
+ *
+ * `unbundle` mirrors `src/` in `dist/` (dist/manager.mjs, dist/manager.d.mts, ...): go-to-definition
+ * in an editor lands in a file named after its module, not in a hashed shared chunk, and a stack
+ * trace names the file the code lives in.
+ */
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
@@ -9,10 +15,11 @@ export default defineConfig({
     'adapters/fastify': 'src/adapters/fastify.ts',
     'adapters/hono': 'src/adapters/hono.ts',
     'adapters/koa': 'src/adapters/koa.ts',
-    stores: 'src/stores/index.ts',
+    'stores/index': 'src/stores/index.ts',
     'stores/memory': 'src/stores/memory.ts',
     'stores/redis': 'src/stores/redis.ts',
   },
+  unbundle: true,
   format: ['esm', 'cjs'],
   dts: true,
   platform: 'node',

@@ -18,7 +18,11 @@ import { JwtNotVerifiedError } from './errors.js';
 import * as getters from './getters.js';
 import { installRequestScope } from './request-scope.js';
 
-const storage = new AsyncLocalStorage<object>();
+// One storage per process, shared by the CommonJS and ESM builds (an app may import this module
+// from one and its adapter from the other).
+const STORAGE_KEY = Symbol.for('jwt-extended.context-storage');
+const globalStorage = globalThis as typeof globalThis & { [STORAGE_KEY]?: AsyncLocalStorage<object> };
+const storage = (globalStorage[STORAGE_KEY] ??= new AsyncLocalStorage<object>());
 installRequestScope(
   (carrier, next) => storage.run(carrier, next),
   (carrier) => storage.enterWith(carrier),

@@ -36,6 +36,9 @@ export type JwtErrorCode =
   | 'ERR_JWT_NOT_VERIFIED'
   | 'ERR_JWT_ENCODE';
 
+/** Marks jwt-extended's error classes and their instances in both builds (see `Symbol.hasInstance` below). */
+const ERROR_BRAND = Symbol.for('jwt-extended.error');
+
 /**
  * Base class of every error jwt-extended raises (flask's `JWTExtendedException` plus PyJWT's).
  *
@@ -51,6 +54,23 @@ export abstract class JwtExtendedError extends Error {
   jwtHeader: JwtHeader | undefined;
   /** Payload of the offending token, when it was readable (for response callbacks). */
   jwtPayload: JwtPayload | undefined;
+
+  /**
+   * `instanceof` that also recognises errors from the package's other build: an app that loads the
+   * manager with `require('jwt-extended')` and an adapter with `import` has two copies of every
+   * class, and a plain prototype check would answer `false` (the adapter would then turn a client
+   * error into a 500). An error of the other build matches when a class of the same name is in its
+   * prototype chain and carries this package's brand.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || !(ERROR_BRAND in value)) return false;
+    for (let proto: unknown = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+      const ctor = (proto as { constructor?: unknown }).constructor;
+      if (typeof ctor === 'function' && ERROR_BRAND in ctor && ctor.name === this.name) return true;
+    }
+    return false;
+  }
 
   constructor(message: string, options?: { cause?: unknown; header?: JwtHeader; payload?: JwtPayload }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -202,3 +222,8 @@ export class JwtNotVerifiedError extends JwtExtendedError {
 export class JwtEncodeError extends JwtExtendedError {
   readonly code = 'ERR_JWT_ENCODE';
 }
+
+// The brand, on the base class (inherited by every subclass as a static) and its prototype (so on
+// every instance). Symbol-keyed, so it never shows in JSON or `Object.keys`.
+Object.defineProperty(JwtExtendedError, ERROR_BRAND, { value: true });
+Object.defineProperty(JwtExtendedError.prototype, ERROR_BRAND, { value: true });

@@ -75,7 +75,7 @@ export type {
   TokenLocation,
   TokenType,
 } from './types.js';
-export type { KeyMaterial } from './jws/index.js';
+export type { JwkObject, KeyMaterial } from './jws/index.js';
 export type { Jwk, JwkSet } from './keys/jwk.js';
 export { jwkThumbprint } from './keys/jwk.js';
 export type { KeyringKey } from './keys/kid-keyring.js';

@@ -16,6 +16,7 @@ import {
   createTokenEncoder,
 } from './encode.js';
 import { JwtConfigError, JwtDecodeError } from './errors.js';
+import { checkOptions } from './option-table.js';
 import * as getters from './getters.js';
 import { isPromiseLike, chain } from './internal/promise.js';
 import { randomUUID } from './internal/random.js';
@@ -156,6 +157,7 @@ export class JwtManager<
   constructor(options: JwtManagerOptions<TInput, TIdentity, TClaims, TUser> = {}) {
     if (options === null || typeof options !== 'object')
       throw new JwtConfigError('JwtManager options must be an object');
+    checkOptions(options);
     this.config = resolveConfig(options);
     this.#callbacks = {};
     for (const name of CALLBACK_NAMES) this.#register(name, options[name]);

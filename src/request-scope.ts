@@ -12,8 +12,19 @@ export type ScopeRunner = <T>(carrier: object, next: () => T) => T;
 /** Makes `carrier` the current request for the code that runs from now on in this async flow. */
 export type ScopeEnterer = (carrier: object) => void;
 
-let runner: ScopeRunner | null = null;
-let enterer: ScopeEnterer | null = null;
+/**
+ * The installed hooks live on `globalThis` under a registered symbol, not in module variables: the
+ * CommonJS and ESM builds are two copies of this module, and `jwt-extended/context` imported from
+ * one must make the adapters of the other enter the request scope too.
+ */
+interface ScopeHooks {
+  run: ScopeRunner | null;
+  enter: ScopeEnterer | null;
+}
+
+const HOOKS_KEY = Symbol.for('jwt-extended.request-scope');
+const globalHooks = globalThis as typeof globalThis & { [HOOKS_KEY]?: ScopeHooks };
+const hooks: ScopeHooks = (globalHooks[HOOKS_KEY] ??= { run: null, enter: null });
 
 /**
  * Called by `jwt-extended/context` when imported. Not for applications.
@@ -24,8 +35,8 @@ let enterer: ScopeEnterer | null = null;
  * ```
  */
 export function installRequestScope(run: ScopeRunner, enter: ScopeEnterer): void {
-  runner = run;
-  enterer = enter;
+  hooks.run = run;
+  hooks.enter = enter;
 }
 
 /**
@@ -37,7 +48,8 @@ export function installRequestScope(run: ScopeRunner, enter: ScopeEnterer): void
  * ```
  */
 export function runInRequestScope<T>(carrier: object, next: () => T): T {
-  return runner === null ? next() : runner(carrier, next);
+  const run = hooks.run;
+  return run === null ? next() : run(carrier, next);
 }
 
 /**
@@ -50,5 +62,5 @@ export function runInRequestScope<T>(carrier: object, next: () => T): T {
  * ```
  */
 export function enterRequestScope(carrier: object): void {
-  enterer?.(carrier);
+  hooks.enter?.(carrier);
 }

@@ -5,9 +5,13 @@
  *
  * The architecture first put this in a WeakMap keyed by the carrier. Measured on Node 20: a
  * WeakMap insert of a fresh request object costs about 290 ns (plus ephemeron work for the GC),
- * a symbol-keyed property about 15 ns; the hot path takes the property. The symbol is not
- * registered (`Symbol()`, not `Symbol.for()`), so only this module can read or write it, as
- * with the WeakMap.
+ * a symbol-keyed property about 15 ns; the hot path takes the property.
+ *
+ * The symbol is registered (`Symbol.for`), not module-private: the package ships a CommonJS and an
+ * ESM build, and an app may load both (a manager from `require('jwt-extended')`, the adapter from
+ * `import 'jwt-extended/express'`). With a private symbol each build had its own key, so the state
+ * one build saved was invisible to the other's getters (the dual-package hazard). A symbol key never
+ * shows in `JSON.stringify(req)` or `Object.keys(req)`.
  *
  * @module
  */
@@ -46,7 +50,7 @@ export interface JwtState<TIdentity = unknown, TClaims = Record<string, unknown>
  */
 export type RegisteredJwtState = JwtState<RegisteredIdentity, RegisteredClaims, RegisteredUser>;
 
-const STATE: unique symbol = Symbol('jwt-extended.state');
+const STATE: unique symbol = Symbol.for('jwt-extended.state');
 
 type Carrier = { [STATE]?: JwtState };
 

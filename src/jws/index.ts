@@ -13,6 +13,6 @@ export { pythonCompatibleJson, sortedHeaderJson } from './json.js';
 export { createKeyCache } from './key-cache.js';
 export type { KeyCache, KeyCacheOptions } from './key-cache.js';
 export { importSigningKey, importVerifyingKey } from './keys.js';
-export type { BoundKey, KeyMaterial } from './keys.js';
+export type { BoundKey, JwkObject, KeyMaterial } from './keys.js';
 export { signCompactJws } from './sign.js';
 export { assertAlgorithmAllowed, verifyCompactJws } from './verify.js';

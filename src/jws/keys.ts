@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { JsonWebKey, KeyObject, webcrypto } from 'node:crypto';
+import type { KeyObject, webcrypto } from 'node:crypto';
 import { JwtConfigError } from '../errors.js';
 import type { Algorithm } from '../types.js';
 import { ALGORITHMS, algorithmInfo, isAlgorithm } from './algorithms.js';
@@ -26,7 +26,38 @@ const { createPrivateKey, createPublicKey, createSecretKey } = nodeCryptoOrEmpty
  * const material: KeyMaterial = fs.readFileSync('public.pem', 'utf8'); // or a JWK, a KeyObject, ...
  * ```
  */
-export type KeyMaterial = string | Buffer | Uint8Array | KeyObject | JsonWebKey | webcrypto.CryptoKey;
+export type KeyMaterial = string | Buffer | Uint8Array | KeyObject | JwkObject | webcrypto.CryptoKey;
+
+/**
+ * A JSON Web Key as a plain object (RFC 7517). Our own type rather than `JsonWebKey` from
+ * `node:crypto`: `@types/node` 25 and later no longer export that name, and a declaration file that
+ * imports it fails to compile in every consumer project with `skipLibCheck: false`.
+ *
+ * @example
+ * ```ts
+ * const jwk: JwkObject = { kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA', alg: 'HS256' };
+ * ```
+ */
+export interface JwkObject {
+  kty?: string;
+  alg?: string;
+  use?: string;
+  key_ops?: string[];
+  kid?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  d?: string;
+  n?: string;
+  e?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  k?: string;
+  [member: string]: unknown;
+}
 
 /**
  * A key imported for one algorithm and one use. The engine signs or verifies only with the
@@ -45,6 +76,9 @@ export interface BoundKey {
 }
 
 type Use = BoundKey['use'];
+
+/** The JWK shape `createPrivateKey`/`createPublicKey` take, whatever `@types/node` calls it. */
+type NodeJwk = Extract<Parameters<typeof createPublicKey>[0], { format: 'jwk' }>['key'];
 
 const MIN_RSA_BITS = 2048;
 
@@ -72,7 +106,7 @@ function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function isJwkObject(x: unknown): x is JsonWebKey {
+function isJwkObject(x: unknown): x is JwkObject {
   return typeof x === 'object' && x !== null && !isKeyObject(x) && !isCryptoKey(x) && !isBytes(x) && !Array.isArray(x);
 }
 
@@ -223,7 +257,7 @@ function importHmacSecret(alg: Algorithm, info: AlgorithmInfo, material: unknown
   return createSecretKey(secret); // copies the bytes: later changes to the caller's Buffer do not leak in
 }
 
-function octJwkSecret(alg: Algorithm, jwk: JsonWebKey, what: string): Buffer {
+function octJwkSecret(alg: Algorithm, jwk: JwkObject, what: string): Buffer {
   if (jwk.kty === 'RSA' || jwk.kty === 'EC' || jwk.kty === 'OKP')
     refuseLookalike(alg, what, `a JWK of kty "${jwk.kty}"`);
   if (jwk.kty !== 'oct')
@@ -237,7 +271,7 @@ function octJwkSecret(alg: Algorithm, jwk: JsonWebKey, what: string): Buffer {
 // ---------------------------------------------------------------------------------------------
 // Asymmetric keys
 
-function checkJwkAlgAndUse(alg: Algorithm, jwk: JsonWebKey, what: string): void {
+function checkJwkAlgAndUse(alg: Algorithm, jwk: JwkObject, what: string): void {
   if (jwk.alg !== undefined && jwk.alg !== alg) {
     fail(
       `${what} is a JWK for alg "${String(jwk.alg)}", but the configured algorithm is ${alg}; ` +
@@ -304,7 +338,7 @@ function readDer(alg: Algorithm, der: Buffer, use: Use, what: string): KeyObject
   );
 }
 
-function readJwk(alg: Algorithm, jwk: JsonWebKey, use: Use, what: string): KeyObject {
+function readJwk(alg: Algorithm, jwk: JwkObject, use: Use, what: string): KeyObject {
   if (jwk.kty === 'oct') {
     fail(
       `${what} for ${alg} is a secret ("oct") JWK; ${alg} needs a key pair. To use a shared secret, set the algorithm to HS256.`,
@@ -316,8 +350,8 @@ function readJwk(alg: Algorithm, jwk: JsonWebKey, use: Use, what: string): KeyOb
   }
   try {
     return use === 'sign'
-      ? createPrivateKey({ key: jwk, format: 'jwk' })
-      : createPublicKey({ key: jwk, format: 'jwk' });
+      ? createPrivateKey({ key: jwk as NodeJwk, format: 'jwk' })
+      : createPublicKey({ key: jwk as NodeJwk, format: 'jwk' });
   } catch (e) {
     return fail(
       `${what} for ${alg} is not a valid JWK (check kty, crv and the key members); it must be ${formatsHelp(use)}.`,
