@@ -7,7 +7,7 @@
 import { RESERVED_CLAIMS } from './claims.js';
 import { JwtNotVerifiedError } from './errors.js';
 import type { RegisteredClaims, RegisteredIdentity, RegisteredUser } from './register.js';
-import { readJwtState, type JwtState } from './state.js';
+import { readJwtState, type JwtState, type RegisteredJwtState } from './state.js';
 import type { JwtHeader, JwtPayload, TokenLocation } from './types.js';
 
 const NOT_VERIFIED =
@@ -101,3 +101,49 @@ export function getCurrentUser(carrier: object): RegisteredUser | null {
 export function getJwtRequestLocation(carrier: object): TokenLocation | null {
   return readJwtState(carrier)?.location ?? null;
 }
+
+/**
+ * The getters typed for one framework's carrier: each adapter exports them with its own request
+ * type (Express `Request`, Fastify `FastifyRequest`, Hono `Context`, Koa `Context`), so passing
+ * the response object (`getJwtIdentity(res)`) does not compile. Identity, claims and user come
+ * from the registered manager (see `Register`).
+ *
+ * @example
+ * ```ts
+ * export const { getJwt, getJwtIdentity }: JwtGetters<Request> = coreGetters
+ * ```
+ */
+export interface JwtGetters<TCarrier> {
+  /** flask `get_jwt()`: the verified payload; `{}` on an optional route without a token. */
+  getJwt(carrier: TCarrier): (JwtPayload & RegisteredClaims) | Record<string, never>;
+  /** flask `get_jwt_header()`: the verified JOSE header; `{}` on an optional route without a token. */
+  getJwtHeader(carrier: TCarrier): JwtHeader | Record<string, never>;
+  /** flask `get_jwt_identity()`: the identity claim; `null` on an optional route without a token. */
+  getJwtIdentity(carrier: TCarrier): RegisteredIdentity | null;
+  /** The seed page's `get_jwt_claims()`: the payload without reserved claims and the identity. */
+  getJwtClaims(carrier: TCarrier): RegisteredClaims | Record<string, never>;
+  /** flask `get_current_user()` / `current_user`: what `userLookupLoader` returned. */
+  getCurrentUser(carrier: TCarrier): RegisteredUser | null;
+  /** flask `get_jwt_request_location()`: where the token came from, or `null`. Never throws. */
+  getJwtRequestLocation(carrier: TCarrier): TokenLocation | null;
+  /** The whole verified state, or `undefined` where nothing was verified. Never throws. */
+  readJwtState(carrier: TCarrier): RegisteredJwtState | undefined;
+}
+
+/**
+ * The getters of this module as one object, for adapters to re-export with their carrier type.
+ *
+ * @example
+ * ```ts
+ * export const { getJwtIdentity }: JwtGetters<Context> = coreGetters
+ * ```
+ */
+export const coreGetters: JwtGetters<object> = {
+  getJwt,
+  getJwtHeader,
+  getJwtIdentity,
+  getJwtClaims,
+  getCurrentUser,
+  getJwtRequestLocation,
+  readJwtState,
+};

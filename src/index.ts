@@ -54,7 +54,9 @@ export type {
   NodeHeaders,
   RouteBody,
 } from './body.js';
+export type { JwtGetters } from './getters.js';
 export {
+  coreGetters,
   getCurrentUser,
   getJwt,
   getJwtClaims,

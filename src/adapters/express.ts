@@ -28,20 +28,27 @@ import type {
   RequestPort,
   ResponsePort,
   RouteOptions,
+  JwtGetters,
 } from '../index.js';
 import {
+  coreGetters,
   firstHeaderValue,
   formFieldOf,
   isClientError,
   createJwksResponder,
   nodeHeaderRepeated,
-  readJwtState,
   readRouteBody,
 } from '../index.js';
 import type { JwksResponseOptions } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
-export {
+/**
+ * flask's getters, typed for Request: `getJwtIdentity(req)`, `getJwt(req)`, `getJwtClaims(req)`,
+ * `getJwtHeader(req)`, `getCurrentUser(req)`, `getJwtRequestLocation(req)`, `readJwtState(req)`.
+ * Identity, claims and user carry the registered manager's types (see `Register`); a response
+ * object does not compile.
+ */
+export const {
   getCurrentUser,
   getJwt,
   getJwtClaims,
@@ -49,7 +56,7 @@ export {
   getJwtIdentity,
   getJwtRequestLocation,
   readJwtState,
-} from '../index.js';
+}: JwtGetters<Request> = coreGetters;
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 declare global {

@@ -40,12 +40,14 @@ import type {
   CompiledRoute,
   CookieOptions,
   JwtResponse,
-  JwtState,
+  RegisteredJwtState,
   RequestPort,
   RouteOptions,
+  JwtGetters,
 } from '../index.js';
 import type { JwksResponseOptions } from '../index.js';
 import {
+  coreGetters,
   JwtConfigError,
   createJwksResponder,
   bodyKindFor,
@@ -56,12 +58,17 @@ import {
   parseFormBody,
   parseJsonBody,
   readBodyText,
-  readJwtState,
   readRouteBody,
 } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
-export {
+/**
+ * flask's getters, typed for FastifyRequest: `getJwtIdentity(req)`, `getJwt(req)`, `getJwtClaims(req)`,
+ * `getJwtHeader(req)`, `getCurrentUser(req)`, `getJwtRequestLocation(req)`, `readJwtState(req)`.
+ * Identity, claims and user carry the registered manager's types (see `Register`); a response
+ * object does not compile.
+ */
+export const {
   getCurrentUser,
   getJwt,
   getJwtClaims,
@@ -69,8 +76,8 @@ export {
   getJwtIdentity,
   getJwtRequestLocation,
   readJwtState,
-} from '../index.js';
-export type { CookieOptions, JwtState, RouteOptions } from '../index.js';
+}: JwtGetters<FastifyRequest> = coreGetters;
+export type { CookieOptions, JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -78,7 +85,7 @@ declare module 'fastify' {
      * The verified token state, set by `jwtRequired` / `verifyJwtInRequest`; `null` before that,
      * on unprotected routes and on OPTIONS (which passes unverified).
      */
-    jwt: JwtState | null;
+    jwt: RegisteredJwtState | null;
   }
   interface FastifyReply {
     /** flask `set_access_cookies`: the access cookie and its CSRF cookie (needs the `jwtExtended` plugin). */
@@ -203,11 +210,11 @@ export async function verifyJwtInRequest(
   jwt: AnyJwtManager,
   request: FastifyRequest,
   options: RouteOptions = {},
-): Promise<JwtState | null> {
+): Promise<RegisteredJwtState | null> {
   const route = jwt.compileRoute(options);
   // Fastify never reads a GET body: read it here, as flask would.
   await readUnparsedBody(request, route);
-  const state = await jwt.verifyRequest(request, new FastifyRequestPort(request), route);
+  const state = (await jwt.verifyRequest(request, new FastifyRequestPort(request), route)) as RegisteredJwtState | null;
   if (state !== null) request.jwt = state;
   return state;
 }

@@ -28,10 +28,12 @@ import type {
   RequestPort,
   ResponsePort,
   RouteOptions,
+  JwtGetters,
 } from '../index.js';
 import type { JwksResponseOptions } from '../index.js';
 import {
   createJwksResponder,
+  coreGetters,
   bodyKindFor,
   bufferWebBody,
   firstHeaderValue,
@@ -41,11 +43,16 @@ import {
   parseFormBody,
   parseJsonBody,
   readBodyText,
-  readJwtState,
 } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
-export {
+/**
+ * flask's getters, typed for Context: `getJwtIdentity(req)`, `getJwt(req)`, `getJwtClaims(req)`,
+ * `getJwtHeader(req)`, `getCurrentUser(req)`, `getJwtRequestLocation(req)`, `readJwtState(req)`.
+ * Identity, claims and user carry the registered manager's types (see `Register`); a response
+ * object does not compile.
+ */
+export const {
   getCurrentUser,
   getJwt,
   getJwtClaims,
@@ -53,7 +60,7 @@ export {
   getJwtIdentity,
   getJwtRequestLocation,
   readJwtState,
-} from '../index.js';
+}: JwtGetters<Context> = coreGetters;
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 /**

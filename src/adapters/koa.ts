@@ -37,18 +37,25 @@ import type {
 } from '../index.js';
 import {
   JWKS_PATH,
+  coreGetters,
   firstHeaderValue,
   formFieldOf,
   isClientError,
   createJwksResponder,
   nodeHeaderRepeated,
-  readJwtState,
   readRouteBody,
 } from '../index.js';
 import type { JwksResponseOptions } from '../index.js';
+import type { JwtGetters } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
-export {
+/**
+ * flask's getters, typed for Koa `ctx`: `getJwtIdentity(req)`, `getJwt(req)`, `getJwtClaims(req)`,
+ * `getJwtHeader(req)`, `getCurrentUser(req)`, `getJwtRequestLocation(req)`, `readJwtState(req)`.
+ * Identity, claims and user carry the registered manager's types (see `Register`); a response
+ * object does not compile.
+ */
+export const {
   getCurrentUser,
   getJwt,
   getJwtClaims,
@@ -56,7 +63,7 @@ export {
   getJwtIdentity,
   getJwtRequestLocation,
   readJwtState,
-} from '../index.js';
+}: JwtGetters<AnyContext> = coreGetters;
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 /** The verified state as the registered manager types it (the core's `RegisteredJwtState`). */

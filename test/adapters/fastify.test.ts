@@ -14,6 +14,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginCallback } from 'fasti
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import {
   type JwtState,
+  type RegisteredJwtState,
   getJwtIdentity as getIdentityOf,
   jwtErrorHandler,
   jwtExtended,
@@ -168,7 +169,7 @@ describe('the jwtExtended plugin', () => {
         url: '/typed',
         onRequest: jwtRequired(jwt),
         handler: async (request) => {
-          expectTypeOf(request.jwt).toEqualTypeOf<JwtState | null>();
+          expectTypeOf(request.jwt).toEqualTypeOf<RegisteredJwtState | null>();
           return { jwt: request.jwt };
         },
       });

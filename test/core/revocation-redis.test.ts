@@ -41,7 +41,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const redis of clients) redis.disconnect();
-  await server.stop();
+  await server?.stop();
 });
 
 describe('Redis-backed revocation through the manager', () => {

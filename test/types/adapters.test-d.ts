@@ -7,11 +7,15 @@
  * The registration is global to the type-check program, as it is in an app: every other file
  * type-checks with this manager registered too (`npx tsc --noEmit -p tsconfig.json` stays clean).
  */
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Hono } from 'hono';
 import type { ParameterizedContext } from 'koa';
 import { describe, expectTypeOf, it } from 'vitest';
-import { verifyJwtInRequest as verifyExpress } from '../../src/adapters/express.js';
+import { getJwtIdentity as expressIdentity, verifyJwtInRequest as verifyExpress } from '../../src/adapters/express.js';
+import { getJwtIdentity as fastifyIdentity } from '../../src/adapters/fastify.js';
+import { getJwtIdentity as honoIdentity } from '../../src/adapters/hono.js';
+import { getJwtIdentity as koaIdentity } from '../../src/adapters/koa.js';
 import { type JwtVariables, jwtRequired as honoJwtRequired } from '../../src/adapters/hono.js';
 import { type KoaJwtState, verifyJwtInRequest as verifyKoa } from '../../src/adapters/koa.js';
 import {
@@ -88,5 +92,28 @@ describe('a registered manager', () => {
     expectTypeOf(ctx.state.jwt).toEqualTypeOf<RegisteredJwtState | undefined>();
     expectTypeOf(ctx.state.jwt?.payload.roles).toEqualTypeOf<string[] | undefined>();
     expectTypeOf(verifyKoa(jwt, ctx)).resolves.toEqualTypeOf<RegisteredJwtState | null>();
+  });
+
+  it("types Fastify's request.jwt", () => {
+    expectTypeOf<FastifyRequest['jwt']>().toEqualTypeOf<RegisteredJwtState | null>();
+  });
+
+  it("types each adapter's getters with its own carrier, so a response object does not compile", () => {
+    expectTypeOf(expressIdentity(req)).toEqualTypeOf<string | null>();
+    expectTypeOf(fastifyIdentity({} as FastifyRequest)).toEqualTypeOf<string | null>();
+    new Hono().get('/me', (c) => {
+      expectTypeOf(honoIdentity(c)).toEqualTypeOf<string | null>();
+      // @ts-expect-error Hono's Response is not its Context
+      honoIdentity(c.res);
+      return c.json({});
+    });
+    const ctx = {} as ParameterizedContext;
+    expectTypeOf(koaIdentity(ctx)).toEqualTypeOf<string | null>();
+    // @ts-expect-error an Express Response is not a Request
+    expressIdentity({} as Response);
+    // @ts-expect-error a Fastify reply is not a request
+    fastifyIdentity({} as FastifyReply);
+    // @ts-expect-error Koa's ctx.response is not the context
+    koaIdentity(ctx.response);
   });
 });
