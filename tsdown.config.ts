@@ -25,5 +25,7 @@ export default defineConfig({
   platform: 'node',
   target: 'node20',
   clean: true,
-  external: [/^node:/, 'express', 'fastify', 'hono', /^hono\//, 'koa', 'ioredis'],
+  // Frameworks, their type packages and Redis stay imports: the declarations must not inline a
+  // copy of `@types/express-serve-static-core` (it would declare the global Express namespace twice).
+  external: [/^node:/, /^express/, /^@types\//, /^fastify/, /^hono/, /^koa/, /^@koa\//, 'ioredis'],
 });

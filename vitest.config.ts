@@ -9,6 +9,8 @@ export default defineConfig({
   resolve: { tsconfigPaths: true },
   test: {
     include: ['test/**/*.test.ts'],
+    // Checks (and installs) redis-server, chromium and PyJWT once, before any test; see the file.
+    globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     typecheck: {

@@ -43,20 +43,81 @@ import type { JwksResponseOptions } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
 /**
- * flask's getters, typed for Request: `getJwtIdentity(req)`, `getJwt(req)`, `getJwtClaims(req)`,
- * `getJwtHeader(req)`, `getCurrentUser(req)`, `getJwtRequestLocation(req)`, `readJwtState(req)`.
- * Identity, claims and user carry the registered manager's types (see `Register`); a response
- * object does not compile.
+ * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwt(req)
+ * ```
  */
-export const {
-  getCurrentUser,
-  getJwt,
-  getJwtClaims,
-  getJwtHeader,
-  getJwtIdentity,
-  getJwtRequestLocation,
-  readJwtState,
-}: JwtGetters<Request> = coreGetters;
+export const getJwt: JwtGetters<Request>['getJwt'] = coreGetters.getJwt;
+
+/**
+ * flask `get_jwt_header()`: the verified JOSE header; `{}` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtHeader(req)
+ * ```
+ */
+export const getJwtHeader: JwtGetters<Request>['getJwtHeader'] = coreGetters.getJwtHeader;
+
+/**
+ * flask `get_jwt_identity()`: the identity claim, typed by the registered manager; `null` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtIdentity(req)
+ * ```
+ */
+export const getJwtIdentity: JwtGetters<Request>['getJwtIdentity'] = coreGetters.getJwtIdentity;
+
+/**
+ * The seed page's `get_jwt_claims()`: the payload without reserved claims and the identity claim.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtClaims(req)
+ * ```
+ */
+export const getJwtClaims: JwtGetters<Request>['getJwtClaims'] = coreGetters.getJwtClaims;
+
+/**
+ * flask `get_current_user()` / `current_user`: what `userLookupLoader` returned.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getCurrentUser(req)
+ * ```
+ */
+export const getCurrentUser: JwtGetters<Request>['getCurrentUser'] = coreGetters.getCurrentUser;
+
+/**
+ * flask `get_jwt_request_location()`: where the token came from, or `null`. Never throws.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtRequestLocation(req)
+ * ```
+ */
+export const getJwtRequestLocation: JwtGetters<Request>['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
+
+/**
+ * The whole verified state, or `undefined` where nothing was verified. Never throws.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * readJwtState(req)
+ * ```
+ */
+export const readJwtState: JwtGetters<Request>['readJwtState'] = coreGetters.readJwtState;
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 declare global {

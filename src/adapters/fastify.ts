@@ -63,20 +63,82 @@ import {
 import { runInRequestScope } from '../request-scope.js';
 
 /**
- * flask's getters, typed for FastifyRequest: `getJwtIdentity(req)`, `getJwt(req)`, `getJwtClaims(req)`,
- * `getJwtHeader(req)`, `getCurrentUser(req)`, `getJwtRequestLocation(req)`, `readJwtState(req)`.
- * Identity, claims and user carry the registered manager's types (see `Register`); a response
- * object does not compile.
+ * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwt(request)
+ * ```
  */
-export const {
-  getCurrentUser,
-  getJwt,
-  getJwtClaims,
-  getJwtHeader,
-  getJwtIdentity,
-  getJwtRequestLocation,
-  readJwtState,
-}: JwtGetters<FastifyRequest> = coreGetters;
+export const getJwt: JwtGetters<FastifyRequest>['getJwt'] = coreGetters.getJwt;
+
+/**
+ * flask `get_jwt_header()`: the verified JOSE header; `{}` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtHeader(request)
+ * ```
+ */
+export const getJwtHeader: JwtGetters<FastifyRequest>['getJwtHeader'] = coreGetters.getJwtHeader;
+
+/**
+ * flask `get_jwt_identity()`: the identity claim, typed by the registered manager; `null` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtIdentity(request)
+ * ```
+ */
+export const getJwtIdentity: JwtGetters<FastifyRequest>['getJwtIdentity'] = coreGetters.getJwtIdentity;
+
+/**
+ * The seed page's `get_jwt_claims()`: the payload without reserved claims and the identity claim.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtClaims(request)
+ * ```
+ */
+export const getJwtClaims: JwtGetters<FastifyRequest>['getJwtClaims'] = coreGetters.getJwtClaims;
+
+/**
+ * flask `get_current_user()` / `current_user`: what `userLookupLoader` returned.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getCurrentUser(request)
+ * ```
+ */
+export const getCurrentUser: JwtGetters<FastifyRequest>['getCurrentUser'] = coreGetters.getCurrentUser;
+
+/**
+ * flask `get_jwt_request_location()`: where the token came from, or `null`. Never throws.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtRequestLocation(request)
+ * ```
+ */
+export const getJwtRequestLocation: JwtGetters<FastifyRequest>['getJwtRequestLocation'] =
+  coreGetters.getJwtRequestLocation;
+
+/**
+ * The whole verified state, or `undefined` where nothing was verified. Never throws.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * readJwtState(request)
+ * ```
+ */
+export const readJwtState: JwtGetters<FastifyRequest>['readJwtState'] = coreGetters.readJwtState;
 export type { CookieOptions, JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 declare module 'fastify' {

@@ -47,20 +47,81 @@ import {
 import { runInRequestScope } from '../request-scope.js';
 
 /**
- * flask's getters, typed for Context: `getJwtIdentity(req)`, `getJwt(req)`, `getJwtClaims(req)`,
- * `getJwtHeader(req)`, `getCurrentUser(req)`, `getJwtRequestLocation(req)`, `readJwtState(req)`.
- * Identity, claims and user carry the registered manager's types (see `Register`); a response
- * object does not compile.
+ * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwt(c)
+ * ```
  */
-export const {
-  getCurrentUser,
-  getJwt,
-  getJwtClaims,
-  getJwtHeader,
-  getJwtIdentity,
-  getJwtRequestLocation,
-  readJwtState,
-}: JwtGetters<Context> = coreGetters;
+export const getJwt: JwtGetters<Context>['getJwt'] = coreGetters.getJwt;
+
+/**
+ * flask `get_jwt_header()`: the verified JOSE header; `{}` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtHeader(c)
+ * ```
+ */
+export const getJwtHeader: JwtGetters<Context>['getJwtHeader'] = coreGetters.getJwtHeader;
+
+/**
+ * flask `get_jwt_identity()`: the identity claim, typed by the registered manager; `null` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtIdentity(c)
+ * ```
+ */
+export const getJwtIdentity: JwtGetters<Context>['getJwtIdentity'] = coreGetters.getJwtIdentity;
+
+/**
+ * The seed page's `get_jwt_claims()`: the payload without reserved claims and the identity claim.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtClaims(c)
+ * ```
+ */
+export const getJwtClaims: JwtGetters<Context>['getJwtClaims'] = coreGetters.getJwtClaims;
+
+/**
+ * flask `get_current_user()` / `current_user`: what `userLookupLoader` returned.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getCurrentUser(c)
+ * ```
+ */
+export const getCurrentUser: JwtGetters<Context>['getCurrentUser'] = coreGetters.getCurrentUser;
+
+/**
+ * flask `get_jwt_request_location()`: where the token came from, or `null`. Never throws.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtRequestLocation(c)
+ * ```
+ */
+export const getJwtRequestLocation: JwtGetters<Context>['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
+
+/**
+ * The whole verified state, or `undefined` where nothing was verified. Never throws.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * readJwtState(c)
+ * ```
+ */
+export const readJwtState: JwtGetters<Context>['readJwtState'] = coreGetters.readJwtState;
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 /**

@@ -50,20 +50,81 @@ import type { JwtGetters } from '../index.js';
 import { runInRequestScope } from '../request-scope.js';
 
 /**
- * flask's getters, typed for Koa `ctx`: `getJwtIdentity(req)`, `getJwt(req)`, `getJwtClaims(req)`,
- * `getJwtHeader(req)`, `getCurrentUser(req)`, `getJwtRequestLocation(req)`, `readJwtState(req)`.
- * Identity, claims and user carry the registered manager's types (see `Register`); a response
- * object does not compile.
+ * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwt(ctx)
+ * ```
  */
-export const {
-  getCurrentUser,
-  getJwt,
-  getJwtClaims,
-  getJwtHeader,
-  getJwtIdentity,
-  getJwtRequestLocation,
-  readJwtState,
-}: JwtGetters<AnyContext> = coreGetters;
+export const getJwt: JwtGetters<AnyContext>['getJwt'] = coreGetters.getJwt;
+
+/**
+ * flask `get_jwt_header()`: the verified JOSE header; `{}` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtHeader(ctx)
+ * ```
+ */
+export const getJwtHeader: JwtGetters<AnyContext>['getJwtHeader'] = coreGetters.getJwtHeader;
+
+/**
+ * flask `get_jwt_identity()`: the identity claim, typed by the registered manager; `null` on an optional route without a token.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtIdentity(ctx)
+ * ```
+ */
+export const getJwtIdentity: JwtGetters<AnyContext>['getJwtIdentity'] = coreGetters.getJwtIdentity;
+
+/**
+ * The seed page's `get_jwt_claims()`: the payload without reserved claims and the identity claim.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtClaims(ctx)
+ * ```
+ */
+export const getJwtClaims: JwtGetters<AnyContext>['getJwtClaims'] = coreGetters.getJwtClaims;
+
+/**
+ * flask `get_current_user()` / `current_user`: what `userLookupLoader` returned.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getCurrentUser(ctx)
+ * ```
+ */
+export const getCurrentUser: JwtGetters<AnyContext>['getCurrentUser'] = coreGetters.getCurrentUser;
+
+/**
+ * flask `get_jwt_request_location()`: where the token came from, or `null`. Never throws.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * getJwtRequestLocation(ctx)
+ * ```
+ */
+export const getJwtRequestLocation: JwtGetters<AnyContext>['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
+
+/**
+ * The whole verified state, or `undefined` where nothing was verified. Never throws.
+ * Typed for this framework's carrier: a response object does not compile.
+ *
+ * @example
+ * ```ts
+ * readJwtState(ctx)
+ * ```
+ */
+export const readJwtState: JwtGetters<AnyContext>['readJwtState'] = coreGetters.readJwtState;
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 /** The verified state as the registered manager types it (the core's `RegisteredJwtState`). */

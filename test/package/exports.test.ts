@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { packedTarball } from '../helpers/packed.js';
 
 const root = new URL('../../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
@@ -20,9 +21,10 @@ function run(args: string[]): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-beforeAll(() => {
-  execFileSync('npx', ['tsdown'], { cwd: root, stdio: 'ignore' });
-}, 120_000);
+beforeAll(async () => {
+  // Builds dist/ once for the whole run (npm pack runs the prepack build).
+  await packedTarball();
+}, 300_000);
 
 describe('package exports', () => {
   it('lists the core, context, four adapters and the stores', () => {
