@@ -81,6 +81,7 @@ const OPTION_KINDS = {
   remoteJwks: 'string|object|null',
   refreshReuseInterval: 'number',
   engine: 'string',
+  flask3Layout: 'boolean|object',
   blocklist: 'object',
   refreshTokenRotation: 'boolean',
   verifiedTokenCache: 'boolean|object',
