@@ -68,7 +68,7 @@ const OPTION_KINDS = {
   identityClaim: 'string',
   decodeAudience: 'string|string-list|null',
   encodeAudience: 'string|string-list|null',
-  decodeIssuer: 'string|null',
+  decodeIssuer: 'string|string-list|null',
   encodeIssuer: 'string|null',
   decodeLeeway: 'number',
   encodeNbf: 'boolean',

@@ -88,7 +88,8 @@ describe('option values are type-checked at run time (JavaScript users)', () => 
       { secretKey: 123 },
       'secretKey must be a string, a Buffer/Uint8Array, a KeyObject, a JWK object or null, not a number',
     ],
-    [{ decodeIssuer: ['a', 'b'] }, 'decodeIssuer must be a string or null, not a list'],
+    [{ decodeIssuer: 42 }, 'decodeIssuer must be a string, a list of strings or null, not a number'],
+    [{ decodeIssuer: ['a', 7] }, 'decodeIssuer must be a string, a list of strings or null, not a list'],
   ])('%j', (options, message) => {
     expect(constructionError(options).message).toBe(message);
   });
