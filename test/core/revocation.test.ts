@@ -88,6 +88,7 @@ describe('refresh-token rotation', () => {
 
   it('refuses a reuse interval that is not a number of seconds >= 0, at start-up', () => {
     for (const refreshReuseInterval of [-1, Number.NaN, Number.POSITIVE_INFINITY, '10' as unknown as number]) {
+      // A string is caught by the option table's type check, the rest by the range check: both say it.
       expect(
         () =>
           new JwtManager({
@@ -96,7 +97,7 @@ describe('refresh-token rotation', () => {
             refreshReuseInterval,
             blocklist: createMemoryStore(),
           }),
-      ).toThrow(/refreshReuseInterval must be a number of seconds >= 0/);
+      ).toThrow(/refreshReuseInterval must be a number/);
     }
   });
 
