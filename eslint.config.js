@@ -3,8 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
- * Lint rules. The one project-specific rule: adapters and stores use the public core only
- * (`../index.js`, plus `../request-scope.js` for adapters), never its internals.
+ * Lint rules. The project-specific ones state the layers' arrows: adapters use the public core
+ * (`../index.js`) and the adapter kit (`../kit/index.js`), never the core's internals; stores use
+ * the public core and its contracts only.
  */
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**'] },
@@ -22,15 +23,31 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/adapters/**/*.ts', 'src/stores/**/*.ts'],
+    files: ['src/adapters/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '^\\.\\./(?!index\\.js$|request-scope\\.js$|errors\\.js$|types\\.js$)',
-              message: 'Adapters and stores import the public core (../index.js) only.',
+              regex: '^\\.\\./(?!index\\.js$|kit/index\\.js$)',
+              message: 'Adapters import the public core (../index.js) and the kit (../kit/index.js) only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/stores/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!index\\.js$|errors\\.js$|types\\.js$)',
+              message: 'Stores import the public core (../index.js) only.',
             },
           ],
         },

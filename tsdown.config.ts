@@ -15,6 +15,7 @@ export default defineConfig({
     'adapters/fastify': 'src/adapters/fastify.ts',
     'adapters/hono': 'src/adapters/hono.ts',
     'adapters/koa': 'src/adapters/koa.ts',
+    'kit/index': 'src/kit/index.ts',
     'stores/index': 'src/stores/index.ts',
     'stores/memory': 'src/stores/memory.ts',
     'stores/redis': 'src/stores/redis.ts',

@@ -16,7 +16,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { JwtNotVerifiedError } from './errors.js';
 import * as getters from './getters.js';
-import { installRequestScope } from './request-scope.js';
+import { installRequestScope } from './kit/scope.js';
 
 // One storage per process, shared by the CommonJS and ESM builds (an app may import this module
 // from one and its adapter from the other).

@@ -1,7 +1,8 @@
 /**
  * jwt-extended: flask-jwt-extended for TypeScript. The framework-free core: the manager, tokens,
- * errors, getters and the ports adapters implement. Frameworks live in `jwt-extended/express`,
- * `jwt-extended/fastify`, `jwt-extended/hono` and `jwt-extended/koa`.
+ * errors and getters, for applications. Frameworks live in `jwt-extended/express`,
+ * `jwt-extended/fastify`, `jwt-extended/hono` and `jwt-extended/koa`; what adapter authors need
+ * is in `jwt-extended/kit`.
  *
  * @module
  */
@@ -23,37 +24,14 @@ export type {
 export type { AccessTokenOptions, RefreshTokenOptions } from './encode.js';
 export type { DecodeOptions, DecodedToken } from './decode.js';
 export type { VerifiedTokenCacheOptions } from './token-cache.js';
-export type { CompiledRoute, RouteOptions } from './verify.js';
-export type { RequestPort, ResponsePort } from './ports.js';
+export type { RouteOptions } from './verify.js';
 export type { CookieKind, CookieOptions } from './cookies.js';
 export { PERSISTENT_COOKIE_MAX_AGE } from './cookies.js';
 export { RESERVED_CLAIMS } from './claims.js';
-export { RESPONSE_RULES, isClientError } from './responses.js';
+export { isClientError } from './responses.js';
+// Two request utilities apps use too (flask's `request.is_json` and cookie reading).
 export { isJsonContentType } from './locations/index.js';
 export { parseCookieHeader } from './request-view.js';
-export {
-  MAX_BODY_BYTES,
-  bodyKindFor,
-  bufferWebBody,
-  firstHeaderValue,
-  nodeHeaderRepeated,
-  formFieldOf,
-  isFormContentType,
-  isUrlEncodedContentType,
-  parseFormBody,
-  parseJsonBody,
-  readBodyText,
-  readRouteBody,
-} from './body.js';
-export type {
-  BodyKind,
-  BodyRoute,
-  BodyStream,
-  BufferedWebBody,
-  NodeBodyRequest,
-  NodeHeaders,
-  RouteBody,
-} from './body.js';
 export type { JwtGetters } from './getters.js';
 export {
   coreGetters,

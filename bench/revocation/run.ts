@@ -14,7 +14,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { JwtManager, type RequestPort } from '../../src/index.js';
+import { JwtManager } from '../../src/index.js';
+import type { RequestPort } from '../../src/kit/index.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { createRedisStore, type RedisStore } from '../../src/stores/redis.js';
 import { startRedisServer } from '../../test/helpers/redis-server.js';

@@ -1,7 +1,7 @@
 /**
- * `jwt-extended/express`: flask-jwt-extended's `@jwt_required()` for Express 5 and Express 4.
- * Glue only: a {@link RequestPort} over `req`, the manager's verdict written to `res`, and the
- * manager's exact `Set-Cookie` lines appended to `res`.
+ * `jwt-extended/express`: flask-jwt-extended's `@jwt_required()` for Express 5 and 4, as glue over
+ * `jwt-extended/kit`. Express's quirks: the URL is `originalUrl` (a router rewrites `url`), and
+ * body-parser 1.x skips a request marked `_body` (see `readBodyIfNeeded`).
  *
  * @example
  * ```ts
@@ -11,36 +11,24 @@
  *
  * const jwt = new JwtManager({ secretKey: process.env.JWT_SECRET_KEY })
  * const app = express()
- * app.get('/protected', jwtRequired(jwt), (req, res) => {
- *   res.json({ current_identity: getJwtIdentity(req) })
- * })
+ * app.get('/protected', jwtRequired(jwt), (req, res) => res.json({ current_identity: getJwtIdentity(req) }))
  * ```
  *
  * @module
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import type {
-  AnyJwtManager,
-  CompiledRoute,
-  CookieOptions,
-  JwtResponse,
-  RegisteredJwtState,
-  RequestPort,
-  ResponsePort,
-  RouteOptions,
-  JwtGetters,
-} from '../index.js';
+import type { AnyJwtManager, JwksResponseOptions, JwtGetters, JwtResponse, RegisteredJwtState, RouteOptions } from '../index.js';
+import { coreGetters, createJwksResponder } from '../index.js';
 import {
-  coreGetters,
-  firstHeaderValue,
-  formFieldOf,
+  type CompiledRoute,
+  NodeRequestPort,
+  type ResponseTarget,
+  createCookieHelpers,
   isClientError,
-  createJwksResponder,
-  nodeHeaderRepeated,
   readRouteBody,
-} from '../index.js';
-import type { JwksResponseOptions } from '../index.js';
-import { runInRequestScope } from '../request-scope.js';
+  runInRequestScope,
+  writeJwtResponse,
+} from '../kit/index.js';
 
 /**
  * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
@@ -125,20 +113,16 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /**
-       * The verified token state, typed with the registered manager, set by `jwtRequired` /
-       * `verifyJwtInRequest` (absent on OPTIONS).
-       */
+      /** The verified token state, set by `jwtRequired` / `verifyJwtInRequest` (absent on OPTIONS). */
       jwt?: RegisteredJwtState;
     }
   }
 }
 
 /**
- * Protects the routes after it (flask `@jwt_required(...)`). Route options are checked here, once:
- * an unknown location throws `JwtConfigError` at start-up. A client error (no token, bad token,
- * CSRF, ...) becomes the manager's response (status, headers, JSON body); anything else (a bug in
- * a callback) goes to `next(err)`. On success `req.jwt` holds the state and the getters work.
+ * Protects the routes after it (flask `@jwt_required(...)`); route options are checked now (a bad
+ * location throws `JwtConfigError` at start-up). A client error becomes the manager's response;
+ * anything else (a bug in a callback) goes to `next(err)`. On success `req.jwt` holds the state.
  *
  * @example
  * ```ts
@@ -152,14 +136,13 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Req
   const readsBody = route.needsJsonBody || route.needsFormBody;
   return (req, res, next) => {
     const finish = (response: JwtResponse | undefined): void => {
-      if (response !== undefined) return sendJwtResponse(res, response);
+      if (response !== undefined) return writeJwtResponse(target(res), response);
       req.jwt = readJwtState(req);
       runInRequestScope(req, next);
     };
-    const outcome = readsBody ? authorize(jwt, req, route) : jwt.authorize(req, requestPort(req), route);
-    // A synchronous configuration verifies without a promise. Otherwise the chain is not returned
-    // (Express 5 would also call next() on a rejection) and ends in a catch, so nothing here can
-    // become an unhandled rejection on Express 4.
+    const outcome = readsBody ? authorizeWithBody(jwt, req, route) : jwt.authorize(req, port(req), route);
+    // Sync configurations verify without a promise. Otherwise the chain is not returned (Express 5
+    // would call next() on a rejection too) and ends in a catch (no unhandled rejection on 4).
     if (!(outcome instanceof Promise)) return finish(outcome);
     void outcome.then(finish).catch(next);
   };
@@ -167,16 +150,11 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Req
 
 /**
  * Verifies the request by hand (flask `verify_jwt_in_request`): resolves to the state (also on
- * `req.jwt`; anonymous for OPTIONS), or rejects with the `JwtExtendedError` (see {@link jwtErrorHandler}).
+ * `req.jwt`), `null` for OPTIONS, or rejects with the `JwtExtendedError` (see {@link jwtErrorHandler}).
  *
  * @example
  * ```ts
- * app.get('/maybe', async (req, res, next) => {
- *   try {
- *     const state = await verifyJwtInRequest(jwt, req, { optional: true })
- *     res.json({ user: state?.identity ?? null })
- *   } catch (error) { next(error) }
- * })
+ * const state = await verifyJwtInRequest(jwt, req, { optional: true })
  * ```
  */
 export async function verifyJwtInRequest(
@@ -186,7 +164,7 @@ export async function verifyJwtInRequest(
 ): Promise<RegisteredJwtState | null> {
   const route = jwt.compileRoute(options);
   await readBodyIfNeeded(req, route);
-  const state = (await jwt.verifyRequest(req, requestPort(req), route)) as RegisteredJwtState | null;
+  const state = (await jwt.verifyRequest(req, port(req), route)) as RegisteredJwtState | null;
   if (state !== null) req.jwt = state;
   return state;
 }
@@ -205,69 +183,9 @@ export function jwtErrorHandler(jwt: AnyJwtManager): ErrorRequestHandler {
     if (!isClientError(error) || res.headersSent) return next(error);
     void jwt
       .errorResponse(error)
-      .then((response) => sendJwtResponse(res, response))
+      .then((response) => writeJwtResponse(target(res), response))
       .catch(next);
   };
-}
-
-/**
- * Sets the access token cookie and its CSRF cookie (flask `set_access_cookies`).
- *
- * @example
- * ```ts
- * setAccessCookies(jwt, res, accessToken, { maxAge: 3600 })
- * ```
- */
-export function setAccessCookies(jwt: AnyJwtManager, res: Response, token: string, options?: CookieOptions): void {
-  jwt.setAccessCookies(cookieWriter(res), token, options);
-}
-
-/**
- * Sets the refresh token cookie and its CSRF cookie (flask `set_refresh_cookies`).
- *
- * @example
- * ```ts
- * setRefreshCookies(jwt, res, refreshToken)
- * ```
- */
-export function setRefreshCookies(jwt: AnyJwtManager, res: Response, token: string, options?: CookieOptions): void {
-  jwt.setRefreshCookies(cookieWriter(res), token, options);
-}
-
-/**
- * Deletes the access and refresh cookies (flask `unset_jwt_cookies`).
- *
- * @example
- * ```ts
- * app.post('/logout', (req, res) => { unsetJwtCookies(jwt, res); res.json({ msg: 'logout successful' }) })
- * ```
- */
-export function unsetJwtCookies(jwt: AnyJwtManager, res: Response, options?: Pick<CookieOptions, 'domain'>): void {
-  jwt.unsetJwtCookies(cookieWriter(res), options);
-}
-
-/**
- * Deletes the access cookies (flask `unset_access_cookies`).
- *
- * @example
- * ```ts
- * unsetAccessCookies(jwt, res)
- * ```
- */
-export function unsetAccessCookies(jwt: AnyJwtManager, res: Response, options?: Pick<CookieOptions, 'domain'>): void {
-  jwt.unsetAccessCookies(cookieWriter(res), options);
-}
-
-/**
- * Deletes the refresh cookies (flask `unset_refresh_cookies`).
- *
- * @example
- * ```ts
- * unsetRefreshCookies(jwt, res, { domain: 'example.com' })
- * ```
- */
-export function unsetRefreshCookies(jwt: AnyJwtManager, res: Response, options?: Pick<CookieOptions, 'domain'>): void {
-  jwt.unsetRefreshCookies(cookieWriter(res), options);
 }
 
 /**
@@ -287,46 +205,33 @@ export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): 
   };
 }
 
-// ---- glue ----
+/** flask's cookie helpers on an Express `res`: each line its own header, after the app's. */
+export const { setAccessCookies, setRefreshCookies, unsetJwtCookies, unsetAccessCookies, unsetRefreshCookies } =
+  createCookieHelpers<Response>((res, lines) => res.append('Set-Cookie', lines));
 
-async function authorize(jwt: AnyJwtManager, req: Request, route: CompiledRoute): Promise<JwtResponse | undefined> {
-  await readBodyIfNeeded(req, route);
-  return jwt.authorize(req, requestPort(req), route);
+function port(req: Request): NodeRequestPort {
+  return new NodeRequestPort(req, req.originalUrl, req);
 }
 
-function cookieWriter(res: Response): ResponsePort {
-  // Each line as its own header, after the app's: the core's lines are final, never merged.
-  return { appendSetCookie: (line) => res.append('Set-Cookie', line) };
-}
-
-function sendJwtResponse(res: Response, response: JwtResponse): void {
-  res.status(response.status);
-  for (const [name, value] of Object.entries(response.headers ?? {})) {
-    // Keep the cookies set earlier, as Hono and Koa do; any other header is replaced.
-    if (name.toLowerCase() === 'set-cookie') res.append(name, value);
-    else res.setHeader(name, value);
-  }
-  if (response.body === undefined) res.end();
-  else res.json(response.body);
-}
-
-function requestPort(req: Request): RequestPort {
+function target(res: Response): ResponseTarget {
   return {
-    method: req.method,
-    url: req.originalUrl,
-    header: (name) => firstHeaderValue(req.headers[name]),
-    headerRepeated: (name) => nodeHeaderRepeated(req.rawHeaders, name),
-    jsonBody: () => req.body as unknown,
-    formField: (name) => formFieldOf(req.body, req.headers['content-type'], name),
+    header(name, value, append) {
+      if (append) res.append(name, value);
+      else res.setHeader(name, value);
+    },
+    send(status, body) {
+      if (body === undefined) res.status(status).end();
+      else res.status(status).json(body);
+    },
   };
 }
 
-/**
- * Reads the JSON (or urlencoded) body the route needs when no parser has consumed it yet, and
- * leaves it on `req.body` as `express.json()` / `express.urlencoded()` would. An invalid body is
- * simply absent (the core then answers flask's 401, never a parser's 400); a body too long is left
- * unread for the app's own parser.
- */
+async function authorizeWithBody(jwt: AnyJwtManager, req: Request, route: CompiledRoute) {
+  await readBodyIfNeeded(req, route);
+  return jwt.authorize(req, port(req), route);
+}
+
+/** Reads the body the route needs when no parser has, onto `req.body` as `express.json()` would. */
 async function readBodyIfNeeded(req: Request, route: CompiledRoute): Promise<void> {
   const body = await readRouteBody(req, route);
   if (body === undefined) return;

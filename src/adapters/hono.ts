@@ -15,36 +15,11 @@
  *
  * @module
  */
-import type { Context, Env, ErrorHandler, Input, MiddlewareHandler } from 'hono';
+import type { Context, Env, ErrorHandler, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
-import type {
-  AnyJwtManager,
-  BodyStream,
-  CompiledRoute,
-  CookieOptions,
-  JwtResponse,
-  NodeHeaders,
-  RegisteredJwtState,
-  RequestPort,
-  ResponsePort,
-  RouteOptions,
-  JwtGetters,
-} from '../index.js';
-import type { JwksResponseOptions } from '../index.js';
-import {
-  createJwksResponder,
-  coreGetters,
-  bodyKindFor,
-  bufferWebBody,
-  firstHeaderValue,
-  nodeHeaderRepeated,
-  formFieldOf,
-  isClientError,
-  parseFormBody,
-  parseJsonBody,
-  readBodyText,
-} from '../index.js';
-import { runInRequestScope } from '../request-scope.js';
+import type { AnyJwtManager, JwksResponseOptions, JwtGetters, RegisteredJwtState, RouteOptions } from '../index.js';
+import { coreGetters, createJwksResponder } from '../index.js';
+import * as kit from '../kit/index.js';
 
 /**
  * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
@@ -124,30 +99,77 @@ export const getJwtRequestLocation: JwtGetters<Context>['getJwtRequestLocation']
 export const readJwtState: JwtGetters<Context>['readJwtState'] = coreGetters.readJwtState;
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
-/**
- * Hono's variable map entry filled by {@link jwtRequired}: `c.get('jwt')` is the verified state,
- * typed with the registered manager's identity, claims and user. It is `undefined` where nothing
- * was verified: OPTIONS requests (which pass unverified, as in flask) and unprotected routes.
- *
- * @example
- * ```ts
- * const app = new Hono<{ Variables: JwtVariables }>()
- * app.get('/me', jwtRequired(jwt), (c) => c.json({ me: c.get('jwt')?.identity }))
- * ```
- */
-export type JwtVariables = {
-  jwt: RegisteredJwtState | undefined;
-};
+/** `c.get('jwt')`, filled by {@link jwtRequired} (`undefined` on OPTIONS and unprotected routes). */
+export type JwtVariables = { jwt: RegisteredJwtState | undefined };
+
+/** The Hono environment {@link jwtRequired} contributes to the handlers after it. */
+export type JwtEnv = { Variables: JwtVariables };
+
+// Structural: a context of any environment, path and input.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyContext = Context<any, any, any>;
 
 /**
- * The Hono environment {@link jwtRequired} contributes to the handlers after it.
+ * Protects the routes after it (flask `@jwt_required()`); route options are checked now. Client
+ * errors become flask's JSON responses; anything else is thrown to `app.onError`.
  *
  * @example
  * ```ts
- * const guard: MiddlewareHandler<JwtEnv> = jwtRequired(jwt)
+ * app.post('/refresh', jwtRequired(jwt, { refresh: true }), async (c) =>
+ *   c.json({ access_token: await jwt.createAccessToken(getJwtIdentity(c)) }))
  * ```
  */
-export type JwtEnv = { Variables: JwtVariables };
+export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): MiddlewareHandler<JwtEnv> {
+  const route = jwt.compileRoute(options);
+  return async function jwtRequiredMiddleware(c, next) {
+    const response = await jwt.authorize(c, await port(c, route), route);
+    if (response !== undefined) return kit.writeJwtResponse(target(c), response);
+    const state = readJwtState(c);
+    if (state !== undefined) c.set('jwt', state);
+    await kit.runInRequestScope(c, next);
+  };
+}
+
+/**
+ * Verifies the request by hand (flask `verify_jwt_in_request`): resolves to the state (also in
+ * `c.get('jwt')`) or `null` for OPTIONS; rejects with the `JwtExtendedError`.
+ *
+ * @example
+ * ```ts
+ * const state = await verifyJwtInRequest(jwt, c, { optional: true })
+ * ```
+ */
+export async function verifyJwtInRequest(
+  jwt: AnyJwtManager,
+  c: AnyContext,
+  options: RouteOptions = {},
+): Promise<RegisteredJwtState | null> {
+  const route = jwt.compileRoute(options);
+  const state = (await jwt.verifyRequest(c, await port(c, route), route)) as RegisteredJwtState | null;
+  if (state !== null) (c as Context<JwtEnv>).set('jwt', state);
+  return state;
+}
+
+/**
+ * An `app.onError` handler: jwt-extended's client errors get flask's answers, every other error
+ * goes to `fallback` (default: what Hono does without an `onError`).
+ *
+ * @example
+ * ```ts
+ * app.onError(jwtErrorHandler(jwt))
+ * ```
+ */
+export function jwtErrorHandler<E extends Env = Env>(
+  jwt: AnyJwtManager,
+  fallback: ErrorHandler<E> = (error, c) => {
+    if (!('getResponse' in error)) return (console.error(error), c.text('Internal Server Error', 500));
+    const response = error.getResponse();
+    return c.newResponse(response.body, response);
+  },
+): ErrorHandler<E> {
+  return async (error, c) =>
+    kit.isClientError(error) ? kit.writeJwtResponse(target(c), await jwt.errorResponse(error)) : fallback(error, c);
+}
 
 /**
  * Serves the manager's public keys (`jwt.jwks()`) as a JWK Set with `Cache-Control: public,
@@ -166,295 +188,71 @@ export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): 
   };
 }
 
-/**
- * Protects the routes after it (flask `@jwt_required()`). Route options are checked now, so a
- * bad location throws at start-up. Client errors (no token, expired, bad CSRF ...) become
- * flask's JSON responses here; anything else (a bug in a callback) is thrown to `app.onError`.
- *
- * @example
- * ```ts
- * app.post('/refresh', jwtRequired(jwt, { refresh: true }), async (c) =>
- *   c.json({ access_token: await jwt.createAccessToken(getJwtIdentity(c)) }))
- * ```
- */
-export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): MiddlewareHandler<JwtEnv> {
-  const route = jwt.compileRoute(options);
-  return async function jwtRequiredMiddleware(c, next) {
-    const response = await jwt.authorize(c, await requestPort(c, route), route);
-    if (response !== undefined) return sendJwtResponse(c, response);
-    const state = readJwtState(c);
-    if (state !== undefined) c.set('jwt', state);
-    await runInRequestScope(c, next);
-  };
-}
+/** flask's cookie helpers on a Hono `c`, appended after the lines other code set. */
+export const { setAccessCookies, setRefreshCookies, unsetJwtCookies, unsetAccessCookies, unsetRefreshCookies } =
+  kit.createCookieHelpers<AnyContext>((c, lines) => {
+    for (const line of lines) c.header('Set-Cookie', line, { append: true });
+  });
 
-/**
- * Verifies the request by hand (flask `verify_jwt_in_request`), for handlers that decide
- * themselves. Resolves to the saved state (also in `c.get('jwt')`; anonymous for OPTIONS); rejects
- * with the `JwtExtendedError` (turn it into a response with `jwt.errorResponse(error)`).
- * The zero-argument getters of `jwt-extended/context` need {@link jwtRequired}; here use the
- * getters that take `c`.
- *
- * @example
- * ```ts
- * app.get('/maybe', async (c) => {
- *   const state = await verifyJwtInRequest(jwt, c, { optional: true })
- *   return c.json({ hello: state?.identity ?? 'anonymous' })
- * })
- * ```
- */
-export async function verifyJwtInRequest<E extends Env, P extends string, I extends Input>(
-  jwt: AnyJwtManager,
-  c: Context<E, P, I>,
-  options: RouteOptions = {},
-): Promise<RegisteredJwtState | null> {
-  const route = jwt.compileRoute(options);
-  const state = (await jwt.verifyRequest(c, await requestPort(c, route), route)) as RegisteredJwtState | null;
-  if (state !== null) (c as unknown as Context<JwtEnv>).set('jwt', state);
-  return state;
-}
-
-/**
- * An `app.onError` handler that answers jwt-extended's client errors thrown by handlers (from
- * {@link verifyJwtInRequest} or `jwt.decodeToken`) as flask's error handlers would, and hands
- * every other error to `fallback` (default: what Hono does without an `onError`).
- *
- * @example
- * ```ts
- * app.onError(jwtErrorHandler(jwt))
- * app.get('/decode', async (c) => c.json(await jwt.decodeToken(c.req.query('token') ?? '')))
- * ```
- */
-export function jwtErrorHandler<E extends Env = Env>(
-  jwt: AnyJwtManager,
-  fallback: ErrorHandler<E> = honoDefaultErrorHandler,
-): ErrorHandler<E> {
-  return async (error, c) => {
-    if (!isClientError(error)) return fallback(error, c);
-    return sendJwtResponse(c, await jwt.errorResponse(error));
-  };
-}
-
-/** Hono's own answer when no `onError` is set (it does not export it). */
-function honoDefaultErrorHandler<E extends Env>(error: Parameters<ErrorHandler<E>>[0], c: Context<E>): Response {
-  if ('getResponse' in error) {
-    const response = error.getResponse();
-    return c.newResponse(response.body, response);
-  }
-  console.error(error);
-  return c.text('Internal Server Error', 500);
-}
-
-/**
- * Sets the access JWT cookie and its CSRF cookie (flask `set_access_cookies`), keeping the
- * `Set-Cookie` lines already on the response.
- *
- * @example
- * ```ts
- * setAccessCookies(jwt, c, await jwt.createAccessToken('alice'))
- * return c.json({ login: true })
- * ```
- */
-export function setAccessCookies<E extends Env, P extends string, I extends Input>(
-  jwt: AnyJwtManager,
-  c: Context<E, P, I>,
-  token: string,
-  options?: CookieOptions,
-): void {
-  jwt.setAccessCookies(cookieWriter(c), token, options);
-}
-
-/**
- * Sets the refresh JWT cookie and its CSRF cookie (flask `set_refresh_cookies`).
- *
- * @example
- * ```ts
- * setRefreshCookies(jwt, c, await jwt.createRefreshToken('alice'), { maxAge: 86_400 })
- * ```
- */
-export function setRefreshCookies<E extends Env, P extends string, I extends Input>(
-  jwt: AnyJwtManager,
-  c: Context<E, P, I>,
-  token: string,
-  options?: CookieOptions,
-): void {
-  jwt.setRefreshCookies(cookieWriter(c), token, options);
-}
-
-/**
- * Expires the access and refresh cookies (flask `unset_jwt_cookies`), e.g. on logout.
- *
- * @example
- * ```ts
- * app.post('/logout', (c) => { unsetJwtCookies(jwt, c); return c.json({ logout: true }) })
- * ```
- */
-export function unsetJwtCookies<E extends Env, P extends string, I extends Input>(
-  jwt: AnyJwtManager,
-  c: Context<E, P, I>,
-  options?: Pick<CookieOptions, 'domain'>,
-): void {
-  jwt.unsetJwtCookies(cookieWriter(c), options);
-}
-
-/**
- * Expires the access cookies only (flask `unset_access_cookies`).
- *
- * @example
- * ```ts
- * unsetAccessCookies(jwt, c)
- * ```
- */
-export function unsetAccessCookies<E extends Env, P extends string, I extends Input>(
-  jwt: AnyJwtManager,
-  c: Context<E, P, I>,
-  options?: Pick<CookieOptions, 'domain'>,
-): void {
-  jwt.unsetAccessCookies(cookieWriter(c), options);
-}
-
-/**
- * Expires the refresh cookies only (flask `unset_refresh_cookies`).
- *
- * @example
- * ```ts
- * unsetRefreshCookies(jwt, c, { domain: 'example.com' })
- * ```
- */
-export function unsetRefreshCookies<E extends Env, P extends string, I extends Input>(
-  jwt: AnyJwtManager,
-  c: Context<E, P, I>,
-  options?: Pick<CookieOptions, 'domain'>,
-): void {
-  jwt.unsetRefreshCookies(cookieWriter(c), options);
-}
-
-function cookieWriter<E extends Env, P extends string, I extends Input>(c: Context<E, P, I>): ResponsePort {
-  // Appending keeps the cookies other code set; the core's lines are written as they are.
-  return { appendSetCookie: (line) => c.header('Set-Cookie', line, { append: true }) };
-}
-
-function sendJwtResponse<E extends Env, P extends string, I extends Input>(
-  c: Context<E, P, I>,
-  response: JwtResponse,
-): Response {
-  for (const [name, value] of Object.entries(response.headers ?? {})) {
-    c.header(name, value, { append: name.toLowerCase() === 'set-cookie' });
-  }
-  if (response.body === undefined) return c.body(null, response.status as StatusCode);
-  return c.json(response.body, response.status as ContentfulStatusCode);
-}
-
-/**
- * The core's view of the request. The body is read only when the route can use it and its
- * content type says it is JSON or a form (urlencoded, or multipart which Hono parses natively).
- */
-async function requestPort<E extends Env, P extends string, I extends Input>(
-  c: Context<E, P, I>,
-  route: CompiledRoute,
-): Promise<RequestPort> {
-  const contentType = c.req.header('content-type');
-  // OPTIONS passes unverified (flask's rule): its body is the app's, not read here.
-  const kind = c.req.method === 'OPTIONS' ? null : bodyKindFor(route, contentType);
-  let json: unknown;
-  let form: ((name: string) => string | undefined) | undefined;
-  if (kind === 'json') {
-    json = parseJsonBody((await readBody(c, () => c.req.text())) ?? '');
-  } else if (kind === 'multipart') {
-    const fields = await readBody(c, () => c.req.formData());
-    form = (name) => {
-      const value = fields?.get(name);
-      return typeof value === 'string' ? value : undefined;
-    };
-  } else if (kind === 'form') {
-    const fields = parseFormBody((await readBody(c, () => c.req.text())) ?? '');
-    form = (name) => formFieldOf(fields, contentType, name);
-  }
-  const env: unknown = c.env;
+function target(c: AnyContext): kit.ResponseTarget<Response> {
   return {
-    method: c.req.method,
-    url: c.req.url,
-    header: headerReader(c),
-    // Only Node's rawHeaders can tell two lines from one; fetch's Headers has already joined them.
-    ...(isNodeBindings(env) && {
-      headerRepeated: (name: string) => nodeHeaderRepeated(env.incoming.rawHeaders, name),
-    }),
-    jsonBody: () => json,
-    formField: (name) => form?.(name),
+    header: (name, value, append) => c.header(name, value, { append }),
+    send: (status, body) =>
+      body === undefined ? c.body(null, status as StatusCode) : c.json(body, status as ContentfulStatusCode),
   };
 }
 
-/** The Node request, when `@hono/node-server` passes the IncomingMessage in `c.env`. */
-interface NodeBindings {
-  incoming: BodyStream & { readonly headers: NodeHeaders; readonly rawHeaders: readonly string[] };
+/** `@hono/node-server` passes Node's request in `c.env.incoming`. */
+type NodeIncoming = kit.BodyStream & kit.NodeRequestLike & { readonly rawHeaders: readonly string[] };
+
+function nodeIncoming(c: AnyContext): NodeIncoming | undefined {
+  const incoming = (c.env as { incoming?: Partial<NodeIncoming> } | undefined)?.incoming;
+  return Array.isArray(incoming?.rawHeaders) && typeof incoming.headers === 'object'
+    ? (incoming as NodeIncoming)
+    : undefined;
 }
 
 /**
- * A repeated header must read as its first value (Werkzeug's rule, and Node's for
- * `Authorization`). Fetch's `Headers` join repeats with ", ", which would turn two bearer
- * values into one invalid header; on Node the adapter reads Node's own parsing instead, so Hono
- * answers exactly as Express and Koa do.
+ * Hono's quirks, named here: on Node, headers are read from Node's own parsing (fetch's
+ * `Headers` join a repeated header with ", ", turning two bearer values into one invalid one);
+ * bodies are read through Hono's body cache (so `c.req.json()` still works in the handler), and
+ * a GET body, which a fetch `Request` cannot carry but flask reads, from the Node socket.
  */
-function headerReader<E extends Env, P extends string, I extends Input>(
-  c: Context<E, P, I>,
-): (name: string) => string | undefined {
-  const env: unknown = c.env;
-  if (isNodeBindings(env)) {
-    const headers = env.incoming.headers;
-    return (name) => firstHeaderValue(headers[name]);
-  }
-  return (name) => c.req.header(name);
+async function port(c: AnyContext, route: kit.CompiledRoute): Promise<kit.RequestPort> {
+  // OPTIONS passes unverified (flask's rule): its body is the app's, not read here.
+  const kind = c.req.method === 'OPTIONS' ? null : kit.bodyKindFor(route, c.req.header('content-type'));
+  const slot = { body: kind === null ? undefined : await readBody(c, kind) };
+  const incoming = nodeIncoming(c);
+  if (incoming === undefined) return new kit.WebRequestPort(c.req.raw, slot);
+  return new kit.NodeRequestPort(incoming, c.req.url, slot);
 }
 
-function isNodeBindings(env: unknown): env is NodeBindings {
-  if (env === null || typeof env !== 'object' || !('incoming' in env)) return false;
-  const incoming = env.incoming;
-  return (
-    incoming !== null &&
-    typeof incoming === 'object' &&
-    'rawHeaders' in incoming &&
-    Array.isArray(incoming.rawHeaders) &&
-    'headers' in incoming &&
-    typeof incoming.headers === 'object'
-  );
-}
-
-/**
- * Reads the body through Hono's body cache (so `c.req.json()` / `parseBody()` still work in the
- * handler). `undefined` when there is none, it is over `MAX_BODY_BYTES`, or reading failed
- * (a client that hung up, an invalid multipart body).
- */
-async function readBody<E extends Env, P extends string, I extends Input, T>(
-  c: Context<E, P, I>,
-  read: () => Promise<T>,
-): Promise<T | undefined> {
+/** The parsed body (a record of the first values, for multipart), or `undefined`. */
+async function readBody(c: AnyContext, kind: kit.BodyKind): Promise<unknown> {
   try {
-    return (await bufferWithinLimit(c)) ? await read() : undefined;
+    if (!(await bufferWithinLimit(c))) return undefined;
+    if (kind !== 'multipart') return kit.parseRouteBody(kind, await c.req.text());
+    const fields = Object.create(null) as Record<string, unknown>;
+    for (const [name, value] of await c.req.formData()) if (!(name in fields)) fields[name] = value;
+    return fields;
   } catch {
-    return undefined;
+    return undefined; // a client that hung up, an invalid multipart body
   }
 }
 
-/**
- * True when the body may be read in full: it is cached already, or the core finds it within the
- * limit (a longer body is put back whole for the handler, and we leave it unread).
- */
-async function bufferWithinLimit<E extends Env, P extends string, I extends Input>(
-  c: Context<E, P, I>,
-): Promise<boolean> {
+/** True when the body may be read in full: cached already, or found within the limit. */
+async function bufferWithinLimit(c: AnyContext): Promise<boolean> {
   const req = c.req;
-  // Read earlier (a validator, another middleware): it is in memory already.
-  if (Object.keys(req.bodyCache).length > 0) return true;
-  const env: unknown = c.env;
-  if ((req.method === 'GET' || req.method === 'HEAD') && isNodeBindings(env)) {
-    // A fetch Request has no GET body, but flask reads one; on Node the socket still holds it.
-    const text = await readBodyText(env.incoming);
+  if (Object.keys(req.bodyCache).length > 0) return true; // a validator or middleware read it
+  const incoming = nodeIncoming(c);
+  if ((req.method === 'GET' || req.method === 'HEAD') && incoming !== undefined) {
+    const text = await kit.readBodyText(incoming);
     if (text === undefined) return false;
     // Hono's cache holds promises (its declared type says values): c.req.text()/json() read it.
     (req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
     return true;
   }
-  const buffered = await bufferWebBody(req.raw);
+  const buffered = await kit.bufferWebBody(req.raw);
   req.raw = buffered.request;
   return buffered.withinLimit;
 }

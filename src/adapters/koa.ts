@@ -2,13 +2,9 @@
  * `jwt-extended/koa`: flask-jwt-extended's route protection and cookie helpers for Koa 3 (and
  * Koa 2, whose middleware signature is the same).
  *
- * No body parser is needed: on routes that read the token from a JSON body (or the CSRF value
- * from a urlencoded form), the middleware reads the body itself (up to 1 MiB) when no parser ran
- * before it, and leaves the parsed value in `ctx.request.body` (and the text in `rawBody`), where
- * a parser mounted after it finds it and does nothing. A parser mounted before it (e.g.
- * `@koa/bodyparser`) is used instead, but answers invalid JSON with its own 400 where flask
- * answers 401 `Missing "access_token" key in json data.`; give it `onError: () => {}` to keep
- * flask's answer, or mount it after `jwtRequired`.
+ * No body parser is needed: a route that reads the token from the body reads it itself (up to
+ * 1 MiB) when no parser ran before it. A parser mounted before it (`@koa/bodyparser`) answers
+ * invalid JSON with its own 400 where flask answers 401: give it `onError: () => {}`.
  *
  * @example
  * ```ts
@@ -25,29 +21,18 @@
  * @module
  */
 import type { Middleware, ParameterizedContext } from 'koa';
-import type {
-  AnyJwtManager,
-  CompiledRoute,
-  CookieOptions,
-  JwtResponse,
-  RegisteredJwtState,
-  RequestPort,
-  ResponsePort,
-  RouteOptions,
-} from '../index.js';
+import type { AnyJwtManager, JwksResponseOptions, JwtGetters, RegisteredJwtState, RouteOptions } from '../index.js';
+import { JWKS_PATH, coreGetters, createJwksResponder } from '../index.js';
 import {
-  JWKS_PATH,
-  coreGetters,
-  firstHeaderValue,
-  formFieldOf,
+  type CompiledRoute,
+  NodeRequestPort,
+  type ResponseTarget,
+  createCookieHelpers,
   isClientError,
-  createJwksResponder,
-  nodeHeaderRepeated,
   readRouteBody,
-} from '../index.js';
-import type { JwksResponseOptions } from '../index.js';
-import type { JwtGetters } from '../index.js';
-import { runInRequestScope } from '../request-scope.js';
+  runInRequestScope,
+  writeJwtResponse,
+} from '../kit/index.js';
 
 /**
  * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
@@ -130,15 +115,7 @@ export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 /** The verified state as the registered manager types it (the core's `RegisteredJwtState`). */
 export type KoaJwtState = RegisteredJwtState;
 
-/**
- * The `ctx.state` slot {@link jwtRequired} fills. `jwt` is `undefined` where nothing was
- * verified: OPTIONS requests (which pass unverified, as in flask) and unprotected routes.
- *
- * @example
- * ```ts
- * const app = new Koa<JwtKoaState>()
- * ```
- */
+/** The `ctx.state` slot {@link jwtRequired} fills (`undefined` on OPTIONS and unprotected routes). */
 export interface JwtKoaState {
   jwt?: KoaJwtState;
 }
@@ -152,6 +129,68 @@ declare module 'koa' {
 
 // Structural: a context of any state and custom context type.
 type AnyContext = ParameterizedContext<object, object, unknown>;
+
+/**
+ * Protects the middleware after it (flask `@jwt_required()`); route options are checked now.
+ * Client errors become flask's JSON responses here; anything else is thrown to Koa.
+ *
+ * @example
+ * ```ts
+ * router.post('/refresh', jwtRequired(jwt, { refresh: true }), async (ctx) => {
+ *   ctx.body = { access_token: await jwt.createAccessToken(ctx.state.jwt?.identity) }
+ * })
+ * ```
+ */
+export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Middleware<JwtKoaState> {
+  const route = jwt.compileRoute(options);
+  return async function jwtRequiredMiddleware(ctx, next) {
+    const response = await jwt.authorize(ctx, await port(ctx, route), route);
+    if (response !== undefined) return writeJwtResponse(target(ctx), response);
+    const state = readJwtState(ctx);
+    if (state !== undefined) ctx.state.jwt = state;
+    await runInRequestScope(ctx, next);
+  };
+}
+
+/**
+ * Verifies the request by hand (flask `verify_jwt_in_request`): resolves to the state (also in
+ * `ctx.state.jwt`) or `null` for OPTIONS; rejects with the `JwtExtendedError`.
+ *
+ * @example
+ * ```ts
+ * const state = await verifyJwtInRequest(jwt, ctx, { optional: true })
+ * ```
+ */
+export async function verifyJwtInRequest(
+  jwt: AnyJwtManager,
+  ctx: AnyContext,
+  options: RouteOptions = {},
+): Promise<KoaJwtState | null> {
+  const route = jwt.compileRoute(options);
+  const state = (await jwt.verifyRequest(ctx, await port(ctx, route), route)) as KoaJwtState | null;
+  if (state !== null) (ctx.state as JwtKoaState).jwt = state;
+  return state;
+}
+
+/**
+ * A middleware, mounted first, that answers jwt-extended's client errors thrown further down as
+ * flask's error handlers would; every other error goes on to Koa.
+ *
+ * @example
+ * ```ts
+ * app.use(jwtErrorHandler(jwt))
+ * ```
+ */
+export function jwtErrorHandler(jwt: AnyJwtManager): Middleware {
+  return async function jwtErrorHandlerMiddleware(ctx, next) {
+    try {
+      await next();
+    } catch (error) {
+      if (!isClientError(error)) throw error;
+      writeJwtResponse(target(ctx), await jwt.errorResponse(error));
+    }
+  };
+}
 
 /**
  * Serves the manager's public keys (`jwt.jwks()`) as a JWK Set with `Cache-Control: public,
@@ -175,194 +214,38 @@ export function jwksHandler(jwt: AnyJwtManager, options: JwksResponseOptions & {
   };
 }
 
+/** flask's cookie helpers on a Koa `ctx`, appended after the lines other middleware set. */
+export const { setAccessCookies, setRefreshCookies, unsetJwtCookies, unsetAccessCookies, unsetRefreshCookies } =
+  createCookieHelpers<AnyContext>((ctx, lines) => ctx.append('Set-Cookie', lines));
+
 /**
- * Protects the middleware after it (flask `@jwt_required()`). Route options are checked now, so
- * a bad location throws at start-up. Client errors (no token, expired, bad CSRF ...) are written
- * as flask's JSON responses here; anything else (a bug in a callback) is thrown, for Koa's error
- * handling.
- *
- * @example
- * ```ts
- * router.post('/refresh', jwtRequired(jwt, { refresh: true }), async (ctx) => {
- *   ctx.body = { access_token: await jwt.createAccessToken(ctx.state.jwt?.identity) }
- * })
- * ```
+ * Koa's quirk: the body decides the status (`null` alone means 204) and rewrites the content
+ * headers, so the body goes first, then the status, then the callback's headers.
  */
-export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Middleware<JwtKoaState> {
-  const route = jwt.compileRoute(options);
-  return async function jwtRequiredMiddleware(ctx, next) {
-    const response = await jwt.authorize(ctx, await requestPort(ctx, route), route);
-    if (response !== undefined) {
-      sendJwtResponse(ctx, response);
-      return;
-    }
-    const state = readJwtState(ctx);
-    if (state !== undefined) ctx.state.jwt = state;
-    await runInRequestScope(ctx, next);
+function target(ctx: AnyContext): ResponseTarget {
+  const later: [string, string][] = [];
+  return {
+    header: (name, value, append) => void (append ? ctx.append(name, value) : later.push([name, value])),
+    send(status, body) {
+      if (body === undefined) ctx.body = null;
+      else [ctx.type, ctx.body] = ['application/json', JSON.stringify(body)]; // `null` included, as JSON
+      ctx.status = status;
+      for (const [name, value] of later) ctx.set(name, value);
+    },
   };
 }
 
 /**
- * Verifies the request by hand (flask `verify_jwt_in_request`). Resolves to the saved state
- * (also in `ctx.state.jwt`; anonymous for OPTIONS); rejects with the `JwtExtendedError` (turn
- * it into a response with `jwt.errorResponse(error)`). The zero-argument getters of
- * `jwt-extended/context` need {@link jwtRequired}; here use the getters that take `ctx`.
- *
- * @example
- * ```ts
- * app.use(async (ctx) => {
- *   const state = await verifyJwtInRequest(jwt, ctx, { optional: true })
- *   ctx.body = { hello: state?.identity ?? 'anonymous' }
- * })
- * ```
+ * Koa's body slot: when no parser has read the body the route needs, it is read here and left
+ * where a parser would (`ctx.request.body`, `rawBody`); an unparsable body is stored as `{}`, as
+ * `@koa/bodyparser` does, so a later parser does not wait for bytes already read.
  */
-export async function verifyJwtInRequest(
-  jwt: AnyJwtManager,
-  ctx: AnyContext,
-  options: RouteOptions = {},
-): Promise<KoaJwtState | null> {
-  const route = jwt.compileRoute(options);
-  const state = (await jwt.verifyRequest(ctx, await requestPort(ctx, route), route)) as KoaJwtState | null;
-  if (state !== null) (ctx.state as JwtKoaState).jwt = state;
-  return state;
-}
-
-/**
- * A middleware, mounted first, that answers jwt-extended's client errors thrown further down
- * (from {@link verifyJwtInRequest} or `jwt.decodeToken`) as flask's error handlers would; every
- * other error goes on to Koa's error handling.
- *
- * @example
- * ```ts
- * app.use(jwtErrorHandler(jwt))
- * app.use(async (ctx) => { ctx.body = await jwt.decodeToken(String(ctx.query.token)) })
- * ```
- */
-export function jwtErrorHandler(jwt: AnyJwtManager): Middleware {
-  return async function jwtErrorHandlerMiddleware(ctx, next) {
-    try {
-      await next();
-    } catch (error) {
-      if (!isClientError(error)) throw error;
-      sendJwtResponse(ctx, await jwt.errorResponse(error));
-    }
-  };
-}
-
-/**
- * Sets the access JWT cookie and its CSRF cookie (flask `set_access_cookies`), keeping the
- * `Set-Cookie` lines already on the response.
- *
- * @example
- * ```ts
- * setAccessCookies(jwt, ctx, await jwt.createAccessToken('alice'))
- * ctx.body = { login: true }
- * ```
- */
-export function setAccessCookies(jwt: AnyJwtManager, ctx: AnyContext, token: string, options?: CookieOptions): void {
-  jwt.setAccessCookies(cookieWriter(ctx), token, options);
-}
-
-/**
- * Sets the refresh JWT cookie and its CSRF cookie (flask `set_refresh_cookies`).
- *
- * @example
- * ```ts
- * setRefreshCookies(jwt, ctx, await jwt.createRefreshToken('alice'), { maxAge: 86_400 })
- * ```
- */
-export function setRefreshCookies(jwt: AnyJwtManager, ctx: AnyContext, token: string, options?: CookieOptions): void {
-  jwt.setRefreshCookies(cookieWriter(ctx), token, options);
-}
-
-/**
- * Expires the access and refresh cookies (flask `unset_jwt_cookies`), e.g. on logout.
- *
- * @example
- * ```ts
- * unsetJwtCookies(jwt, ctx)
- * ctx.body = { logout: true }
- * ```
- */
-export function unsetJwtCookies(jwt: AnyJwtManager, ctx: AnyContext, options?: Pick<CookieOptions, 'domain'>): void {
-  jwt.unsetJwtCookies(cookieWriter(ctx), options);
-}
-
-/**
- * Expires the access cookies only (flask `unset_access_cookies`).
- *
- * @example
- * ```ts
- * unsetAccessCookies(jwt, ctx)
- * ```
- */
-export function unsetAccessCookies(jwt: AnyJwtManager, ctx: AnyContext, options?: Pick<CookieOptions, 'domain'>): void {
-  jwt.unsetAccessCookies(cookieWriter(ctx), options);
-}
-
-/**
- * Expires the refresh cookies only (flask `unset_refresh_cookies`).
- *
- * @example
- * ```ts
- * unsetRefreshCookies(jwt, ctx, { domain: 'example.com' })
- * ```
- */
-export function unsetRefreshCookies(
-  jwt: AnyJwtManager,
-  ctx: AnyContext,
-  options?: Pick<CookieOptions, 'domain'>,
-): void {
-  jwt.unsetRefreshCookies(cookieWriter(ctx), options);
-}
-
-function cookieWriter(ctx: AnyContext): ResponsePort {
-  // `append` keeps the cookies other middleware set; the core's lines are written as they are.
-  return { appendSetCookie: (line) => ctx.append('Set-Cookie', line) };
-}
-
-function sendJwtResponse(ctx: AnyContext, response: JwtResponse): void {
-  if (response.body === undefined) {
-    // An explicit null body first (Koa then sends nothing), the status after (null alone means 204).
-    ctx.body = null;
-  } else {
-    // Serialised here so that every body, `null` included, goes out as JSON.
-    ctx.type = 'application/json';
-    ctx.body = JSON.stringify(response.body);
-  }
-  ctx.status = response.status;
-  for (const [name, value] of Object.entries(response.headers ?? {})) {
-    if (name.toLowerCase() === 'set-cookie') ctx.append(name, value);
-    else ctx.set(name, value);
-  }
-}
-
-/** The body as a parser left it, when one ran before us (`@koa/bodyparser` and the like). */
-interface ParsedBodySlot {
-  body?: unknown;
-  rawBody?: string;
-}
-
-/**
- * The core's view of the request. When no parser has read the body the route needs, it is read
- * here and left where a parser would (`ctx.request.body` and `rawBody`). An unparsable body is
- * stored as `{}`, the value `@koa/bodyparser` gives a body it does not parse, so that a parser
- * later in the chain does not wait for bytes already read. Multipart is left to the app's parser.
- */
-async function requestPort(ctx: AnyContext, route: CompiledRoute): Promise<RequestPort> {
-  const slot = ctx.request as ParsedBodySlot;
+async function port(ctx: AnyContext, route: CompiledRoute): Promise<NodeRequestPort> {
+  const slot = ctx.request as { body?: unknown; rawBody?: string };
   const body = slot.body === undefined ? await readRouteBody(ctx.req, route) : undefined;
   if (body !== undefined) {
     slot.rawBody = body.text;
     slot.body = body.value ?? {};
   }
-  return {
-    method: ctx.method,
-    url: ctx.url,
-    header: (name) => firstHeaderValue(ctx.req.headers[name]),
-    headerRepeated: (name) => nodeHeaderRepeated(ctx.req.rawHeaders, name),
-    // The core asks for these only after checking the content type itself.
-    jsonBody: () => slot.body,
-    formField: (name) => formFieldOf(slot.body, ctx.req.headers['content-type'], name),
-  };
+  return new NodeRequestPort(ctx.req, ctx.url, slot);
 }

@@ -26,7 +26,7 @@ import {
   isUrlEncodedContentType,
   readBodyText,
   readRouteBody,
-} from '../../src/index.js';
+} from '../../src/kit/index.js';
 
 const JSON_ROUTE: BodyRoute = { needsJsonBody: true, needsFormBody: false };
 const FORM_ROUTE: BodyRoute = { needsJsonBody: false, needsFormBody: true };

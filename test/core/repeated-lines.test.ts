@@ -3,7 +3,7 @@
  * view's repeated-cookie tracking, which the locators use to refuse a second token line or cookie.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeHeaderRepeated, parseCookieHeader } from '../../src/index.js';
+import { nodeHeaderRepeated, parseCookieHeader } from '../../src/kit/index.js';
 import { createRequestView } from '../../src/request-view.js';
 
 describe('nodeHeaderRepeated', () => {

@@ -3,7 +3,8 @@
  * headers and body, and the response an adapter would send. For core tests only; the behaviour
  * suite goes through real HTTP on every framework.
  */
-import type { JwtManager, RequestPort, RouteOptions } from '../../src/index.js';
+import type { JwtManager, RouteOptions } from '../../src/index.js';
+import type { RequestPort } from '../../src/kit/index.js';
 import { getJwtIdentity, isClientError } from '../../src/index.js';
 
 /** A request as a test describes it. */

@@ -27,7 +27,7 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('package exports', () => {
-  it('lists the core, context, four adapters and the stores', () => {
+  it('lists the core, context, four adapters, the adapter kit and the stores', () => {
     expect(subpaths.sort()).toEqual(
       [
         '.',
@@ -36,6 +36,7 @@ describe('package exports', () => {
         './fastify',
         './hono',
         './koa',
+        './kit',
         './stores',
         './stores/memory',
         './stores/redis',

@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bufferWebBody, readBodyText } from '../../src/index.js';
+import { bufferWebBody, readBodyText } from '../../src/kit/index.js';
 import { fuzzParameters, fuzzTimeout } from '../helpers/property.js';
 
 /** A body as chunks (some empty), and a limit near its size so both sides of the bound are hit. */

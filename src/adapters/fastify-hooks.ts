@@ -1,0 +1,188 @@
+/**
+ * Fastify's quirks, for `jwt-extended/fastify` (not a public subpath). Hooks are not told their
+ * stage, `done` must be called inside the request scope, and for bodies: Fastify parses a body
+ * after `onRequest` and refuses bad JSON before `preValidation`, never parses a GET body, and
+ * decides whether to run its parser from one look at the headers after `preParsing`. A route that
+ * reads its token from the body is therefore verified at `preParsing`, from the payload stream.
+ *
+ * @module
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import { type AnyJwtManager, JwtConfigError, readJwtState } from '../index.js';
+import * as kit from '../kit/index.js';
+
+/** Fastify's `done` of a callback-style hook. */
+export type Done = (error?: Error | null, payload?: Readable) => void;
+
+/** Continues the request after verification, handing Fastify a new payload when given. */
+type Guard = (request: FastifyRequest, reply: FastifyReply, done: Done, handOver?: () => Readable) => Promise<void>;
+
+/** Methods whose body Fastify never parses: reading it ourselves needs no hand-over. */
+const BODYLESS = new Set(['GET', 'HEAD', 'TRACE']);
+const BODY_STAGE_MESSAGE =
+  'jwtRequired(): this route reads the token from the request body (json location, or csrfCheckForm); ' +
+  'Fastify parses bodies after onRequest and rejects bad JSON before preValidation, so register the hook ' +
+  "as the route's preParsing hook: { preParsing: jwtRequired(jwt, options) }";
+
+/**
+ * The hook for one route. Fastify's quirk: a hook is not told its stage, only its arguments:
+ * (request, reply, done), or (request, reply, payload, done) at preParsing. A plain function, not
+ * an async one: Fastify tells the callback form by `done`, and calling `done` from the
+ * verification's continuation is what keeps the request scope.
+ */
+export function stageHook(jwt: AnyJwtManager, route: kit.CompiledRoute) {
+  const needsBody = route.needsJsonBody || route.needsFormBody;
+  const guard = (request: FastifyRequest, reply: FastifyReply, done: Done, handOver?: () => Readable): Promise<void> =>
+    verifyThenContinue(jwt, route, request, reply, done, handOver);
+  function jwtRequiredHook(request: FastifyRequest, reply: FastifyReply, third: unknown, fourth?: unknown): void {
+    if (typeof third !== 'function') {
+      const done = fourth as Done;
+      if (!needsBody) return void guard(request, reply, done);
+      return void guardWithPayload(route, request, reply, third as Readable, done, guard).catch(done);
+    }
+    if (!needsBody) return void guard(request, reply, third as Done);
+    void prepareParsedBody(route, request)
+      .then(() => guard(request, reply, third as Done))
+      .catch(third as Done);
+  }
+  return jwtRequiredHook;
+}
+
+/**
+ * A body route at onRequest / preValidation / preHandler: at the last two Fastify has parsed the
+ * body; a GET body, which it never reads, is read here. A body still unread on a method Fastify
+ * parses means onRequest (hooks are not told their stage): a registration mistake, thrown as such
+ * instead of a misleading "no token" answer.
+ */
+async function prepareParsedBody(route: kit.CompiledRoute, request: FastifyRequest): Promise<void> {
+  if (BODYLESS.has(request.method)) return readUnparsedBody(request, route);
+  const unread = request.raw.readableFlowing === null && !request.raw.readableEnded;
+  if (bodyKindOf(route, request) !== null && unread) throw new JwtConfigError(BODY_STAGE_MESSAGE);
+}
+
+/**
+ * A body route at preParsing: reads the payload (after any decompression by earlier hooks),
+ * parses it leniently onto `request.body`, verifies, and on success skips Fastify's parser for
+ * this request (see {@link skipFastifyBodyParser}), so a body Fastify would refuse (invalid JSON,
+ * `application/*+json`, a form without a form parser) answers as flask does, on this route only.
+ */
+async function guardWithPayload(
+  route: kit.CompiledRoute,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: Readable,
+  done: Done,
+  guard: Guard,
+): Promise<void> {
+  const kind = bodyKindOf(route, request);
+  if (kind === null) return guard(request, reply, done);
+  const limit = request.routeOptions.bodyLimit;
+  const declaredLength = Number(request.headers['content-length']);
+  // Treated as absent and left unread (Fastify answers its own 413 if the token is elsewhere).
+  // Checked here, not by readBodyText: a decompressed payload has no headers of its own.
+  if (declaredLength > limit) return guard(request, reply, done);
+  const text = await kit.readBodyText(payload as unknown as kit.BodyStream, limit);
+  request.body = text === undefined ? undefined : kit.parseRouteBody(kind, text);
+  if (BODYLESS.has(request.method)) return guard(request, reply, done);
+  const sentLength = (payload as PayloadStream).receivedEncodedLength ?? declaredLength;
+  return guard(request, reply, done, () => {
+    // Should another hook look at the headers first, Fastify parses the same body as usual.
+    const replay: PayloadStream = Readable.from(text === undefined ? [] : [text]);
+    replay.receivedEncodedLength = Number.isNaN(sentLength) ? undefined : sentLength;
+    skipFastifyBodyParser(request); // last: reading the headers spends its one look
+    return replay;
+  });
+}
+
+/** Reads the body Fastify has not (never, for GET) within `bodyLimit`, onto `request.body`. */
+export async function readUnparsedBody(request: FastifyRequest, route: kit.CompiledRoute): Promise<void> {
+  const body = await kit.readRouteBody(request.raw, route, request.routeOptions.bodyLimit);
+  if (body !== undefined) request.body = body.value;
+}
+
+/** A payload stream as Fastify's decompressing preParsing hooks hand it on. */
+type PayloadStream = Readable & { receivedEncodedLength?: number };
+
+/** Which body this route reads its token (or CSRF value) from in this request, if any. */
+function bodyKindOf(route: kit.CompiledRoute, request: FastifyRequest): 'json' | 'form' | null {
+  if (request.method === 'OPTIONS') return null; // passes unverified: its body is the app's
+  const kind = kit.bodyKindFor(route, request.headers['content-type']);
+  return kind === 'multipart' ? null : kind; // left to the app's multipart parser
+}
+
+/**
+ * Fastify decides whether to run a content-type parser from one look at `request.headers` right
+ * after the last preParsing hook. The headers' public setter lets that look see a request without
+ * a body; reading the content-type puts the real headers back at once, so preValidation,
+ * preHandler and the handler see them unchanged.
+ */
+function skipFastifyBodyParser(request: FastifyRequest): void {
+  const before = request.headers;
+  const extra = before === request.raw.headers ? undefined : before;
+  const bodiless = Object.defineProperties(
+    { ...extra },
+    {
+      'content-type': {
+        enumerable: true,
+        get() {
+          request.headers = extra as FastifyRequest['headers'];
+          return undefined;
+        },
+      },
+      'content-length': { enumerable: true, value: undefined },
+      'transfer-encoding': { enumerable: true, value: undefined },
+    },
+  );
+  request.headers = bodiless as FastifyRequest['headers'];
+}
+
+/** Fastify's request (its `headers` may be a hook's override) over the raw `IncomingMessage`. */
+export function port(request: FastifyRequest): kit.RequestPort {
+  return new kit.NodeRequestPort(request, request.url, request, request.raw);
+}
+
+export function target(reply: FastifyReply): kit.ResponseTarget {
+  return {
+    header: (name, value) => void reply.header(name, value), // Fastify appends Set-Cookie itself
+    send(status, body) {
+      reply.code(status);
+      if (body === undefined) return void reply.send();
+      // Serialised here, as Express's res.json does: a string body is a JSON string, not text.
+      if (!reply.hasHeader('content-type')) reply.header('content-type', 'application/json; charset=utf-8');
+      reply.send(JSON.stringify(body));
+    },
+  };
+}
+
+/**
+ * Verifies, then continues (`done` inside the request scope, so the handler and all it awaits see
+ * this request in `jwt-extended/context`) or answers the refusal. Other errors go to `done(error)`.
+ */
+async function verifyThenContinue(
+  jwt: AnyJwtManager,
+  route: kit.CompiledRoute,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: Done,
+  handOver?: () => Readable,
+): Promise<void> {
+  let response;
+  try {
+    const outcome = jwt.authorize(request, port(request), route);
+    response = outcome instanceof Promise ? await outcome : outcome;
+  } catch (error) {
+    return done(error as Error);
+  }
+  if (response === undefined) {
+    request.jwt = readJwtState(request) ?? null;
+    // Entered here, not in the hook's synchronous part, which would mark the connection's own
+    // async resource and leak into the next request on a kept-alive socket.
+    return kit.runInRequestScope(request, handOver === undefined ? done : () => done(null, handOver()));
+  }
+  try {
+    kit.writeJwtResponse(target(reply), response);
+  } catch (error) {
+    done(error as Error); // e.g. a callback's invalid status code
+  }
+}

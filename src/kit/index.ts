@@ -1,0 +1,48 @@
+/**
+ * `jwt-extended/kit`: for adapter authors. The pieces every framework adapter is made of: a
+ * request port over Node's request or a fetch `Request`, bounded body readers, one response
+ * writer, the cookie helpers written once, and the request scope of `jwt-extended/context`.
+ * Applications do not need it: they use `jwt-extended` and their framework's adapter.
+ *
+ * @example
+ * ```ts
+ * import { NodeRequestPort, runInRequestScope, writeJwtResponse } from 'jwt-extended/kit'
+ *
+ * export function jwtRequired(jwt: AnyJwtManager) {
+ *   const route = jwt.compileRoute()
+ *   return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+ *     const response = jwt.authorize(req, new NodeRequestPort(req, req.url ?? '/', {}), route)
+ *     ...
+ *   }
+ * }
+ * ```
+ *
+ * @module
+ */
+export {
+  MAX_BODY_BYTES,
+  bodyKindFor,
+  formFieldOf,
+  isFormContentType,
+  isUrlEncodedContentType,
+  parseFormBody,
+  parseJsonBody,
+  parseRouteBody,
+} from './body.js';
+export type { BodyKind, BodyRoute, RouteBody } from './body.js';
+export { COOKIE_HELPER_NAMES, createCookieHelpers } from './cookies.js';
+export type { CookieHelpers, UnsetCookieOptions } from './cookies.js';
+export { firstHeaderValue, nodeHeaderRepeated } from './headers.js';
+export type { NodeHeaders } from './headers.js';
+export { NodeRequestPort, readBodyText, readRouteBody } from './node.js';
+export type { BodySlot, BodyStream, NodeBodyRequest, NodeRequestLike } from './node.js';
+export { writeJwtResponse } from './response.js';
+export type { ResponseTarget } from './response.js';
+export { runInRequestScope } from './scope.js';
+export { WebRequestPort, bufferWebBody } from './web.js';
+export type { BufferedWebBody } from './web.js';
+export { isJsonContentType } from '../locations/index.js';
+export { parseCookieHeader } from '../request-view.js';
+export { RESPONSE_RULES, isClientError } from '../responses.js';
+export type { RequestPort, ResponsePort } from '../ports.js';
+export type { CompiledRoute } from '../verify.js';

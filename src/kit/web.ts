@@ -1,0 +1,119 @@
+/**
+ * The web-standard side of the kit: a {@link RequestPort} over a fetch `Request`, and a bound on
+ * its body that never loses it, for runtimes without Node streams.
+ *
+ * @module
+ */
+import type { RequestPort } from '../ports.js';
+import { MAX_BODY_BYTES, formFieldOf } from './body.js';
+import type { BodySlot } from './node.js';
+
+/**
+ * The core's view of a fetch `Request`. Fetch's `Headers` join a repeated header with ", ", so
+ * this port cannot tell a repeated header (it has no `headerRepeated`); on Node, prefer
+ * {@link NodeRequestPort} over the `IncomingMessage`.
+ *
+ * @example
+ * ```ts
+ * jwt.authorize(c, new WebRequestPort(c.req.raw, { body: parsed }), route)
+ * ```
+ */
+export class WebRequestPort implements RequestPort {
+  readonly #request: Request;
+  readonly #slot: BodySlot;
+  constructor(request: Request, slot: BodySlot) {
+    this.#request = request;
+    this.#slot = slot;
+  }
+  get method(): string {
+    return this.#request.method;
+  }
+  get url(): string {
+    return this.#request.url;
+  }
+  header(name: string): string | undefined {
+    return this.#request.headers.get(name) ?? undefined;
+  }
+  jsonBody(): unknown {
+    return this.#slot.body;
+  }
+  formField(name: string): string | undefined {
+    return formFieldOf(this.#slot.body, this.header('content-type'), name);
+  }
+}
+
+/** A fetch `Request` after {@link bufferWebBody}: the one to use from now on, and whether to read it. */
+export interface BufferedWebBody {
+  /** The request with its body intact (in memory, or replayed whole when over the limit). */
+  readonly request: Request;
+  /** True when the body may be read in full: there is one, unused, within the limit. */
+  readonly withinLimit: boolean;
+}
+
+/**
+ * The fetch-`Request` counterpart of {@link readBodyText}'s bound, for runtimes without Node
+ * streams: decides whether the body is within `limit` without losing it. A declared
+ * `Content-Length` decides alone; otherwise the body is read up to `limit` and the request
+ * replaced by an equal one whose body is still unread (buffered, or replayed whole when longer).
+ * An absent or used body is not read.
+ *
+ * @example
+ * ```ts
+ * const { request, withinLimit } = await bufferWebBody(c.req.raw)
+ * c.req.raw = request
+ * const text = withinLimit ? await c.req.text() : undefined
+ * ```
+ */
+export async function bufferWebBody(request: Request, limit = MAX_BODY_BYTES): Promise<BufferedWebBody> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && !request.headers.has('transfer-encoding')) {
+    const length = Number(declared);
+    return { request, withinLimit: Number.isSafeInteger(length) && length <= limit };
+  }
+  if (request.body === null || request.bodyUsed) return { request, withinLimit: false };
+  const reader = request.body.getReader();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { request: new Request(request, { body: concat(head) }), withinLimit: true };
+    head.push(value);
+    size += value.byteLength;
+    if (size > limit) {
+      const body = replay(head, reader);
+      return { request: new Request(request, { body, duplex: 'half' }), withinLimit: false };
+    }
+  }
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** The chunks already read, then the rest of the original stream. */
+function replay(
+  head: readonly Uint8Array[],
+  rest: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  let index = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = head[index];
+      if (chunk !== undefined) {
+        index++;
+        controller.enqueue(chunk);
+        return;
+      }
+      const { done, value } = await rest.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => rest.cancel(reason),
+  });
+}
