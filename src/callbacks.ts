@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { JwtConfigError } from './errors.js';
 import type { KeyMaterial } from './jws/index.js';
 import type { JwtHeader, JwtPayload, JwtResponse, MaybePromise } from './types.js';
 
@@ -59,4 +60,54 @@ export interface ManagerCallbacks<TInput, TIdentity, TClaims, TUser> {
   userLookupErrorLoader?: TokenResponseCallback;
   /** jwt-extended: a reused refresh token (rotation). Default 401 `Refresh token reuse detected`. */
   refreshTokenReusedLoader?: TokenResponseCallback;
+}
+
+/** Every loader and callback a manager accepts, in flask's order (the seed's alias last). */
+export const CALLBACK_NAMES = Object.freeze([
+  'userIdentityLoader',
+  'additionalClaimsLoader',
+  'additionalHeadersLoader',
+  'encodeKeyLoader',
+  'decodeKeyLoader',
+  'tokenInBlocklistLoader',
+  'tokenVerificationLoader',
+  'userLookupLoader',
+  'expiredTokenLoader',
+  'invalidTokenLoader',
+  'unauthorizedLoader',
+  'needsFreshTokenLoader',
+  'revokedTokenLoader',
+  'tokenVerificationFailedLoader',
+  'userLookupErrorLoader',
+  'refreshTokenReusedLoader',
+  'userClaimsLoader',
+] as const);
+
+/** The name of one loader or callback. */
+export type CallbackName = (typeof CALLBACK_NAMES)[number];
+
+/**
+ * flask's decorators as methods: each registers its callback (replacing an earlier one) and
+ * returns it, so it can wrap a function declaration. The same names are accepted as options.
+ */
+export type CallbackRegistrations<C> = {
+  [K in keyof C]-?: <F extends NonNullable<C[K]>>(fn: F) => F;
+};
+
+/**
+ * Stores one callback under its name (the seed's `userClaimsLoader` under
+ * `additionalClaimsLoader`). `undefined` and `null` leave the registry as it is. The pipeline and
+ * the token factory read the registry on every use, so a late registration needs no rewiring.
+ *
+ * @example
+ * ```ts
+ * registerCallback(callbacks, 'userLookupLoader', (header, payload) => users.get(payload.sub))
+ * ```
+ */
+export function registerCallback<F>(callbacks: object, name: CallbackName, fn: F): F {
+  if (fn === undefined || fn === null) return fn;
+  if (typeof fn !== 'function') throw new JwtConfigError(`${name} must be a function`);
+  const key = name === 'userClaimsLoader' ? 'additionalClaimsLoader' : name;
+  (callbacks as Record<string, unknown>)[key] = fn;
+  return fn;
 }

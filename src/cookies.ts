@@ -7,6 +7,8 @@
  * @module
  */
 import type { ResolvedConfig } from './config.js';
+import { JwtDecodeError } from './errors.js';
+import type { JwsEngine } from './jws/index.js';
 
 /** flask's non-session cookie lifetime (`JWT_SESSION_COOKIE=False`): 365 days, 1 hour, 6 min 40 s. */
 export const PERSISTENT_COOKIE_MAX_AGE = 31_540_000;
@@ -153,4 +155,22 @@ function serialize(config: ResolvedConfig, cookie: CookieAttributes, nowMs: numb
   line += `; Path=${cookie.path}`;
   if (config.cookieSamesite) line += `; SameSite=${config.cookieSamesite}`;
   return line;
+}
+
+/**
+ * The `csrf` claim to put in the CSRF cookie, or `null` when no CSRF cookie is written. flask
+ * decodes the token fully here; we read the claim of a token the server itself is handing out
+ * without verifying it again, so cookie helpers stay synchronous even with an async
+ * `decodeKeyLoader`. A token without the claim is refused all the same.
+ *
+ * @example
+ * ```ts
+ * setCookieLines(config, 'access', token, csrfClaimFor(config, engine, token), {}, config.clock())
+ * ```
+ */
+export function csrfClaimFor(config: ResolvedConfig, engine: Pick<JwsEngine, 'parse'>, token: string): string | null {
+  if (!config.cookieCsrfProtect || !config.csrfInCookies) return null;
+  const csrf = engine.parse(token, config.maxTokenSize).payload.csrf;
+  if (typeof csrf !== 'string') throw new JwtDecodeError('Missing claim: csrf');
+  return csrf;
 }

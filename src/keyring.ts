@@ -232,3 +232,21 @@ function requireSecret(config: ResolvedConfig, alg: Algorithm): KeyMaterial {
   }
   return config.secretKey;
 }
+
+/**
+ * The keyring of a manager configured with `keys`, for the rotation methods; a manager with one
+ * key gets a {@link JwtConfigError} saying how to configure one.
+ *
+ * @example
+ * ```ts
+ * kidKeyringOf(keys, 'addKey').add({ kid: '2026-02', privateKey: nextPem })
+ * ```
+ */
+export function kidKeyringOf(keys: Keyring, method: string): KidKeyring {
+  if (keys.kid === null) {
+    throw new JwtConfigError(
+      `${method} needs a keyring: configure the manager with keys: [{ kid, privateKey }] instead of one key`,
+    );
+  }
+  return keys.kid;
+}

@@ -8,7 +8,7 @@
  * @module
  */
 import type { ResolvedConfig } from './config.js';
-import { RefreshTokenReuseError } from './errors.js';
+import { JwtConfigError, RefreshTokenReuseError } from './errors.js';
 import { isPromiseLike } from './internal/promise.js';
 import { cutoffAfter, issueTimeOf } from './issue-time.js';
 import type { RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './stores/types.js';
@@ -110,4 +110,67 @@ export type Revocation = ReturnType<typeof createRevocation>;
 /** The identity as the string key a store uses: strings as they are, anything else as JSON. */
 function identityKey(identity: unknown): string {
   return typeof identity === 'string' ? identity : JSON.stringify(identity ?? null);
+}
+
+/**
+ * The manager's revocation wiring: the store in use (none until one is given or a token is
+ * revoked), and whether refresh-token rotation is on. The pipeline reads {@link isRevoked} and
+ * {@link claimRefresh} on each request, so a store plugged in later needs no rewiring.
+ */
+export class RevocationWiring {
+  readonly #config: ResolvedConfig;
+  readonly #rotation: boolean;
+  readonly #reuseInterval: number;
+  #revocation: Revocation | null = null;
+
+  constructor(
+    config: ResolvedConfig,
+    store: RevocationStore | undefined,
+    rotation: boolean,
+    reuseInterval: number = DEFAULT_REFRESH_REUSE_INTERVAL,
+  ) {
+    this.#config = config;
+    this.#rotation = rotation;
+    this.#reuseInterval = reuseInterval;
+    if (!(typeof reuseInterval === 'number' && reuseInterval >= 0 && Number.isFinite(reuseInterval))) {
+      throw new JwtConfigError('refreshReuseInterval must be a number of seconds >= 0 (0 = strict single use)');
+    }
+    if (rotation && !store) {
+      throw new JwtConfigError(
+        'refreshTokenRotation needs a revocation store: pass blocklist: createMemoryStore() from jwt-extended/stores/memory (one process) or createRedisStore(redis) from jwt-extended/stores/redis',
+      );
+    }
+    if (store) this.use(store);
+  }
+
+  /** Whether refresh-token rotation is on. */
+  get rotation(): boolean {
+    return this.#rotation;
+  }
+
+  /** Plugs a store in (replacing the one in use). */
+  use(store: RevocationStore): void {
+    this.#revocation = createRevocation(store, this.#config, this.#reuseInterval);
+  }
+
+  /** The store's check, or `null` while there is no store. */
+  get isRevoked(): Revocation['isRevoked'] | null {
+    return this.#revocation?.isRevoked ?? null;
+  }
+
+  /** Marks a refresh token used, or `null` when rotation is off. */
+  get claimRefresh(): Revocation['claimRefresh'] | null {
+    return this.#rotation ? (this.#revocation?.claimRefresh ?? null) : null;
+  }
+
+  /**
+   * The revocation in use, creating the default memory store on first need. Loaded on demand, so
+   * an app that never revokes (or brings Redis) does not load the memory store.
+   */
+  async current(): Promise<Revocation> {
+    if (this.#revocation !== null) return this.#revocation;
+    const { createMemoryStore } = await import('./stores/memory.js');
+    this.#revocation ??= createRevocation(createMemoryStore(), this.#config, this.#reuseInterval);
+    return this.#revocation;
+  }
 }

@@ -59,10 +59,13 @@ export interface PipelineContext {
   readonly config: ResolvedConfig;
   readonly callbacks: ManagerCallbacks<never, unknown, unknown, unknown>;
   decode(token: unknown, options: DecodeOptions): MaybePromise<DecodedToken>;
-  /** The revocation check: the blocklist loader if registered, else the store, else none. */
-  isRevoked: ((header: JwtHeader, payload: JwtPayload) => MaybePromise<boolean>) | null;
-  /** Refresh-token rotation: marks a refresh token used (throws on reuse); null when rotation is off. */
-  claimRefresh: ((header: JwtHeader, payload: JwtPayload) => MaybePromise<void>) | null;
+  /** The store's side, read on each request (a registered `tokenInBlocklistLoader` wins over it). */
+  readonly revocation: {
+    /** The store's check, or null without a store. */
+    readonly isRevoked: ((header: JwtHeader, payload: JwtPayload) => MaybePromise<boolean>) | null;
+    /** Refresh-token rotation: marks a refresh token used (throws on reuse); null when rotation is off. */
+    readonly claimRefresh: ((header: JwtHeader, payload: JwtPayload) => MaybePromise<void>) | null;
+  };
 }
 
 /**
@@ -138,8 +141,10 @@ function checkToken(context: PipelineContext, route: CompiledRoute, found: Found
   const { header, payload } = found.decoded;
   if (route.verifyType) checkType(payload, route.refresh);
   if (route.fresh) checkFresh(header, payload, context.config.clock());
-  if (route.skipRevocationCheck || context.isRevoked === null) return afterRevocation(context, route, found, false);
-  const revoked = context.isRevoked(header, payload);
+  if (route.skipRevocationCheck) return afterRevocation(context, route, found, false);
+  const isRevoked = context.callbacks.tokenInBlocklistLoader ?? context.revocation.isRevoked;
+  if (isRevoked === null) return afterRevocation(context, route, found, false);
+  const revoked = isRevoked(header, payload);
   return isPromiseLike<boolean>(revoked)
     ? Promise.resolve(revoked).then((value) => afterRevocation(context, route, found, value))
     : afterRevocation(context, route, found, revoked);
@@ -199,8 +204,9 @@ function afterLookup(
     location: found.location,
   };
   // Last, because it is a side effect: a refresh token is used up only by a request that passed.
-  if (!route.refresh || context.claimRefresh === null || payload.type !== 'refresh') return state;
-  return chain(context.claimRefresh(header, payload), () => state);
+  if (!route.refresh || payload.type !== 'refresh') return state;
+  const claimRefresh = context.revocation.claimRefresh;
+  return claimRefresh === null ? state : chain(claimRefresh(header, payload), () => state);
 }
 
 function locateAndDecode(

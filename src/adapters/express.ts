@@ -150,7 +150,7 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Req
 
 /**
  * Verifies the request by hand (flask `verify_jwt_in_request`): resolves to the state (also on
- * `req.jwt`), `null` for OPTIONS, or rejects with the `JwtExtendedError` (see {@link jwtErrorHandler}).
+ * `req.jwt`; anonymous for OPTIONS), or rejects with the `JwtExtendedError` (see {@link jwtErrorHandler}).
  *
  * @example
  * ```ts

@@ -166,7 +166,7 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Jwt
 
 /**
  * Verifies the request by hand (flask `verify_jwt_in_request`): resolves to the state (also on
- * `request.jwt`) or `null` for OPTIONS; rejects with the `JwtExtendedError`.
+ * `request.jwt`; anonymous for OPTIONS); rejects with the `JwtExtendedError`.
  *
  * @example
  * ```ts

@@ -132,7 +132,7 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Mid
 
 /**
  * Verifies the request by hand (flask `verify_jwt_in_request`): resolves to the state (also in
- * `c.get('jwt')`) or `null` for OPTIONS; rejects with the `JwtExtendedError`.
+ * `c.get('jwt')`; anonymous for OPTIONS); rejects with the `JwtExtendedError`.
  *
  * @example
  * ```ts

@@ -154,7 +154,7 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Mid
 
 /**
  * Verifies the request by hand (flask `verify_jwt_in_request`): resolves to the state (also in
- * `ctx.state.jwt`) or `null` for OPTIONS; rejects with the `JwtExtendedError`.
+ * `ctx.state.jwt`; anonymous for OPTIONS); rejects with the `JwtExtendedError`.
  *
  * @example
  * ```ts
