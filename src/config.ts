@@ -267,7 +267,7 @@ export function resolveConfig(options: JwtOptions): ResolvedConfig {
   const clock = options.clock ?? Date.now;
   if (typeof clock !== 'function') throw new JwtConfigError('clock must be a function returning epoch milliseconds');
 
-  return Object.freeze({
+  const config: ResolvedConfig = {
     tokenLocation: resolveLocations(options.tokenLocation ?? ['headers'], 'tokenLocation'),
     headerName,
     headerNameLowerCase: headerName.toLowerCase(),
@@ -319,7 +319,13 @@ export function resolveConfig(options: JwtOptions): ResolvedConfig {
     maxTokenSize,
     engine: resolveEngine(options.engine),
     flask3Layout: resolveFlask3Layout(options.flask3Layout),
-  });
+  };
+  // Key material is held where nothing prints it: not enumerable, so console.log(jwt.config),
+  // util.inspect and JSON.stringify leave it out (a log line is a leak). The keyring reads it.
+  for (const name of ['secretKey', 'privateKey'] as const) {
+    Object.defineProperty(config, name, { enumerable: false });
+  }
+  return Object.freeze(config);
 }
 
 function resolveEngine(choice: EngineChoice | undefined): JwsEngine {
