@@ -46,8 +46,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.\\./(?!index\\.js$|errors\\.js$|types\\.js$)',
-              message: 'Stores import the public core (../index.js) only.',
+              regex: '^\\.\\./(?!index\\.js$|ports\\.js$|errors\\.js$|types\\.js$)',
+              message: 'Stores import the public core (../index.js) and its contracts (ports, errors, types) only.',
             },
           ],
         },

@@ -1,7 +1,7 @@
 /**
  * Every error jwt-extended raises, one class per flask-jwt-extended / PyJWT exception.
  *
- * Core errors know nothing of HTTP: {@link errorResponseFor} in `responses.ts` maps each `code`
+ * Core errors know nothing of HTTP: `RESPONSE_RULES` in `responses.ts` maps each `code`
  * to flask's default status and message. Messages never contain a token, secret or CSRF value.
  *
  * @module

@@ -9,7 +9,7 @@
 export { JwtManager } from './manager.js';
 export type { AnyJwtManager } from './manager.js';
 export type { JwtManagerOptions, TokenPair } from './manager.js';
-export type { OverRevocation, RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './stores/types.js';
+export type { OverRevocation, RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './ports.js';
 export { DEFAULT_REFRESH_REUSE_INTERVAL, FAMILY_CLAIM } from './revocation.js';
 export type { JwtOptions, ResolvedConfig, SameSite } from './config.js';
 export type { Flask3LayoutOptions, ResolvedFlask3Layout } from './flask3.js';

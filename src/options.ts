@@ -6,7 +6,7 @@
  */
 import type { ManagerCallbacks } from './callbacks.js';
 import type { JwtOptions } from './config.js';
-import type { RevocationStore } from './stores/types.js';
+import type { RevocationStore } from './ports.js';
 import type { VerifiedTokenCacheOptions } from './token-cache.js';
 
 /**

@@ -114,7 +114,7 @@ export async function errorResponse(
 }
 
 /** Python's `str()` of a JSON value, for the user-lookup message flask formats with `str()`. */
-export function pythonStr(value: unknown): string {
+function pythonStr(value: unknown): string {
   if (typeof value === 'string') return value;
   return pythonRepr(value);
 }

@@ -11,7 +11,7 @@ import type { ResolvedConfig } from './config.js';
 import { JwtConfigError, RefreshTokenReuseError } from './errors.js';
 import { isPromiseLike } from './internal/promise.js';
 import { cutoffAfter, issueTimeOf } from './issue-time.js';
-import type { RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './stores/types.js';
+import type { RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './ports.js';
 import type { JwtHeader, JwtPayload, MaybePromise } from './types.js';
 
 /** The claim that ties the tokens of one login together under refresh-token rotation. */
