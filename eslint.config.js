@@ -3,9 +3,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
- * Lint rules. The project-specific ones state the layers' arrows: adapters use the public core
- * (`../index.js`) and the adapter kit (`../kit/index.js`), never the core's internals; stores use
- * the public core and its contracts only.
+ * Lint rules. The project-specific ones state the layers' arrows (docs/architecture.md): adapters
+ * use the public core (`../index.js`) and the adapter kit (`../kit/index.js`), never the core's
+ * internals; stores use the public core and its contracts (ports, errors, types) only; the signing
+ * engine (`src/jws`) uses nothing of the core but its error classes and value types.
+ * test/lint/layers.test.ts proves each rule fails on a deliberate violation.
  */
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**'] },
@@ -32,6 +34,25 @@ export default tseslint.config(
             {
               regex: '^\\.\\./(?!index\\.js$|kit/index\\.js$)',
               message: 'Adapters import the public core (../index.js) and the kit (../kit/index.js) only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/jws/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // The engine knows no manager, pipeline, adapter or store: only the core's error
+              // classes and value types (its own error codes are the next step, see
+              // docs/architecture.md).
+              regex: '^\\.\\./(?!errors\\.js$|types\\.js$)',
+              message: 'The signing engine (src/jws) imports nothing of the core but ../errors.js and ../types.js.',
             },
           ],
         },

@@ -322,7 +322,7 @@ export function resolveConfig(options: JwtOptions): ResolvedConfig {
   };
   // Key material is held where nothing prints it: not enumerable, so console.log(jwt.config),
   // util.inspect and JSON.stringify leave it out (a log line is a leak). The keyring reads it.
-  for (const name of ['secretKey', 'privateKey'] as const) {
+  for (const name of ['secretKey', 'privateKey', 'keys'] as const) {
     Object.defineProperty(config, name, { enumerable: false });
   }
   return Object.freeze(config);

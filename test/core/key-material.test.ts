@@ -41,6 +41,12 @@ describe('key material', () => {
     }
   });
 
+  it('the private keys of a keyring (keys option) never show', () => {
+    const jwt = new JwtManager({ algorithm: 'RS256', keys: [{ kid: 'k1', privateKey: PRIVATE_PEM }] });
+    for (const text of [...printed(jwt), ...printed(jwt.config)]) expect(text).not.toContain(PRIVATE_BODY);
+    expect(jwt.jwks().keys).toHaveLength(1); // the public half is still published
+  });
+
   it('the keys are still there for the manager to use', () => {
     const jwt = new JwtManager({ secretKey: SECRET });
     expect(jwt.config.secretKey).toBe(SECRET);
