@@ -60,6 +60,24 @@ export default tseslint.config(
     },
   },
   {
+    // A second engine one folder down (WebCrypto) shares the engine's own modules (../*.js) and
+    // keeps the same rule towards the core: nothing but its error classes and value types.
+    files: ['src/jws/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./\\.\\./(?!errors\\.js$|types\\.js$)',
+              message: 'The signing engine (src/jws) imports nothing of the core but ../errors.js and ../types.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/stores/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -17,7 +17,14 @@
  * @module
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import type { AnyJwtManager, JwksResponseOptions, JwtGetters, JwtResponse, RegisteredJwtState, RouteOptions } from '../index.js';
+import type {
+  AnyJwtManager,
+  JwksResponseOptions,
+  JwtGetters,
+  JwtResponse,
+  RegisteredJwtState,
+  RouteOptions,
+} from '../index.js';
 import { coreGetters, createJwksResponder } from '../index.js';
 import {
   type CompiledRoute,
