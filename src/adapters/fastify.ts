@@ -221,10 +221,24 @@ export function jwksHandler(
   };
 }
 
+// Each helper typed by name (not destructured): the declarations then say `FastifyReply`, not
+// its expansion through fastify's and node:http's namespaces.
+type ReplyCookieHelpers = kit.CookieHelpers<FastifyReply>;
+
 /** flask's cookie helpers on a Fastify `reply`, each line its own header after the app's. */
-const cookies = kit.createCookieHelpers<FastifyReply>((reply, lines) => void reply.header('set-cookie', lines));
-export const { setAccessCookies, setRefreshCookies, unsetJwtCookies, unsetAccessCookies, unsetRefreshCookies } =
-  cookies;
+const cookies: ReplyCookieHelpers = kit.createCookieHelpers<FastifyReply>(
+  (reply, lines) => void reply.header('set-cookie', lines),
+);
+/** flask `set_access_cookies` on a Fastify `reply`. */
+export const setAccessCookies: ReplyCookieHelpers['setAccessCookies'] = cookies.setAccessCookies;
+/** flask `set_refresh_cookies` on a Fastify `reply`. */
+export const setRefreshCookies: ReplyCookieHelpers['setRefreshCookies'] = cookies.setRefreshCookies;
+/** flask `unset_jwt_cookies` on a Fastify `reply`. */
+export const unsetJwtCookies: ReplyCookieHelpers['unsetJwtCookies'] = cookies.unsetJwtCookies;
+/** flask `unset_access_cookies` on a Fastify `reply`. */
+export const unsetAccessCookies: ReplyCookieHelpers['unsetAccessCookies'] = cookies.unsetAccessCookies;
+/** flask `unset_refresh_cookies` on a Fastify `reply`. */
+export const unsetRefreshCookies: ReplyCookieHelpers['unsetRefreshCookies'] = cookies.unsetRefreshCookies;
 
 /**
  * The plugin: declares `request.jwt` (`null` until verified) and the reply cookie helpers bound
