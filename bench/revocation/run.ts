@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { JwtManager } from '../../src/index.js';
+import { issueTimeOf } from '../../src/issue-time.js';
 import type { RequestPort } from '../../src/kit/index.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { createRedisStore, type RedisStore } from '../../src/stores/redis.js';
@@ -142,7 +143,9 @@ export async function runRevocation(
     for (let i = 0; i < 1000; i++) {
       const victim = managers.none.createAccessTokenSync(`victim-${i}`);
       const p = managers.none.decodeTokenSync(victim);
-      const record = { jti: p.jti, identity: String(p.sub), iat: p.iat, exp: p.exp };
+      // The record the manager itself would build: the exact issue millisecond from our jti, not
+      // the whole-second iat (which, within the store's first second, sits before its start-up cut-off).
+      const record = { jti: p.jti, identity: String(p.sub), iat: issueTimeOf(p), exp: p.exp };
       if ((await nearStore.isRevoked(record)) !== false) throw new Error('victim refused before its revocation');
       const start = performance.now();
       await managers.redis.revokeToken(victim);
