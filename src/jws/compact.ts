@@ -7,7 +7,7 @@
 import { JwtDecodeError } from '../errors.js';
 import type { JwtHeader } from '../types.js';
 import { decodeBase64urlStrict } from './base64url.js';
-import { jsonSyntaxReason } from './json-error.js';
+import { parseJsonObject } from './json-object.js';
 
 /**
  * A token taken apart but not yet trusted: nothing here is verified.
@@ -29,36 +29,9 @@ export interface ParsedJws {
   readonly signature: Buffer;
 }
 
-type Part = 'header' | 'payload';
-
 /** The last header segment that passed every check, and its parsed form. */
 let lastHeaderSegment = '';
 let lastHeader: Record<string, unknown> = {};
-
-// Fatal: Buffer#toString would turn invalid UTF-8 into U+FFFD; refuse it instead, as Python does.
-// ignoreBOM: a byte-order mark stays in the text, so JSON.parse refuses it (no token carries one).
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function parseJsonObject(bytes: Buffer, part: Part): Record<string, unknown> {
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    throw new JwtDecodeError(`Invalid ${part} string: not valid UTF-8`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // Python's wording and a position, never V8's message (it quotes the input, and changes
-    // between Node versions).
-    throw new JwtDecodeError(`Invalid ${part} string: ${jsonSyntaxReason(text)}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new JwtDecodeError(`Invalid ${part} string: must be a json object`);
-  }
-  return value as Record<string, unknown>;
-}
 
 function checkHeader(header: Record<string, unknown>): void {
   if (Object.hasOwn(header, 'kid') && typeof header.kid !== 'string') {

@@ -6,7 +6,7 @@
  */
 import { JwtDecodeError } from '../../errors.js';
 import type { JwtHeader } from '../../types.js';
-import { jsonSyntaxReason } from '../json-error.js';
+import { parseJsonObject } from '../json-object.js';
 import { decodeBase64urlBytes } from './base64url.js';
 
 /**
@@ -24,32 +24,6 @@ export interface WebParsedJws {
   /** `base64url(header) + "." + base64url(payload)`, the bytes the signature covers. */
   readonly signingInput: string;
   readonly signature: Uint8Array;
-}
-
-type Part = 'header' | 'payload';
-
-// Fatal: invalid UTF-8 is refused rather than turned into U+FFFD, as Python does. ignoreBOM keeps
-// a byte-order mark in the text, so JSON.parse refuses it.
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function parseJsonObject(bytes: Uint8Array, part: Part): Record<string, unknown> {
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    throw new JwtDecodeError(`Invalid ${part} string: not valid UTF-8`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // Python's wording and a position, as the node:crypto engine: never the input's text.
-    throw new JwtDecodeError(`Invalid ${part} string: ${jsonSyntaxReason(text)}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new JwtDecodeError(`Invalid ${part} string: must be a json object`);
-  }
-  return value as Record<string, unknown>;
 }
 
 /**
