@@ -14,6 +14,7 @@ import { ALGORITHMS, algorithmInfo, isAlgorithm } from './algorithms.js';
 import type { AlgorithmInfo } from './algorithms.js';
 import { decodeBase64urlStrict } from './base64url.js';
 import { isCryptoKey, isKeyObject, nodeCryptoOrEmpty } from './node-crypto.js';
+import { SSH_PUBLIC_KEY, asymmetricLookalike, refuseLookalike } from './secret-lookalike.js';
 
 const { createPrivateKey, createPublicKey, createSecretKey } = nodeCryptoOrEmpty;
 
@@ -179,27 +180,6 @@ function wrongKind(alg: Algorithm, info: AlgorithmInfo, what: string, key: KeyOb
 // ---------------------------------------------------------------------------------------------
 // HMAC secrets
 
-const SSH_PUBLIC_KEY = /^(?:ssh|ecdsa|sk)-[\w@.-]+\s+AAAA/;
-
-/**
- * Why a secret looks like asymmetric key material, or undefined. Using a public key as an HMAC
- * secret is the classic algorithm-confusion mistake: anyone holding the public key could sign.
- */
-function asymmetricLookalike(text: string): string | undefined {
-  const trimmed = text.trimStart();
-  if (trimmed.includes('-----BEGIN')) return 'a PEM key or certificate';
-  if (SSH_PUBLIC_KEY.test(trimmed)) return 'an SSH public key';
-  if (trimmed.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(trimmed);
-      if (isJwkObject(parsed) && typeof parsed.kty === 'string') return 'the JSON text of a JWK';
-    } catch {
-      // Not JSON: an ordinary secret that happens to start with "{".
-    }
-  }
-  return undefined;
-}
-
 function derLookalike(bytes: Buffer): boolean {
   if (bytes[0] !== 0x30) return false; // every DER key is an ASN.1 SEQUENCE
   const attempts: Array<() => KeyObject> = [
@@ -219,14 +199,6 @@ function derLookalike(bytes: Buffer): boolean {
 
 function hmacAdvice(alg: Algorithm, info: AlgorithmInfo): string {
   return `use a random secret of at least ${info.hashLength} bytes for ${alg}, e.g. crypto.randomBytes(${info.hashLength}).toString('hex')`;
-}
-
-function refuseLookalike(alg: Algorithm, what: string, kind: string): never {
-  fail(
-    `${what} for ${alg} looks like ${kind}. An HMAC secret must be random bytes known only to the server, never a public ` +
-      `or private key: anyone holding the public key could then sign tokens. To sign with a key pair, set the algorithm to ` +
-      `RS256, PS256, ES256 or EdDSA and configure privateKey and publicKey instead.`,
-  );
 }
 
 function importHmacSecret(alg: Algorithm, info: AlgorithmInfo, material: unknown, what: string): KeyObject {

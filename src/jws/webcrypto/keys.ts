@@ -20,6 +20,7 @@ import { isCryptoKey, isKeyObject } from '../node-crypto.js';
 import { inspectDerKey, looksLikePkcs1PublicKey } from './der.js';
 import type { DerKeyInfo } from './der.js';
 import { latin1, readPemBlock } from './pem.js';
+import { SSH_PUBLIC_KEY, asymmetricLookalike, refuseLookalike } from '../secret-lookalike.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type JsonWebKey = webcrypto.JsonWebKey;
@@ -58,7 +59,6 @@ const MIN_RSA_BITS = 2048;
 
 /** What WebCrypto implements everywhere: not secp256k1 (ES256K). */
 const WEBCRYPTO_ALGORITHMS: ReadonlySet<string> = new Set(ALGORITHMS.filter((a) => a !== 'ES256K'));
-const SSH_PUBLIC_KEY = /^(?:ssh|ecdsa|sk)-[\w@.-]+\s+AAAA/;
 
 function fail(message: string): never {
   throw new JwtConfigError(message);
@@ -101,29 +101,6 @@ function importParams(
 
 function hmacAdvice(alg: Algorithm, info: AlgorithmInfo): string {
   return `use a random secret of at least ${info.hashLength} bytes for ${alg}`;
-}
-
-function refuseLookalike(alg: Algorithm, what: string, kind: string): never {
-  fail(
-    `${what} for ${alg} looks like ${kind}. An HMAC secret must be random bytes known only to the server, never a public ` +
-      `or private key: anyone holding the public key could then sign tokens. To sign with a key pair, set the algorithm to ` +
-      `RS256, PS256, ES256 or EdDSA and configure privateKey and publicKey instead.`,
-  );
-}
-
-function asymmetricLookalike(text: string): string | undefined {
-  const trimmed = text.trimStart();
-  if (trimmed.includes('-----BEGIN')) return 'a PEM key or certificate';
-  if (SSH_PUBLIC_KEY.test(trimmed)) return 'an SSH public key';
-  if (trimmed.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(trimmed);
-      if (isJwk(parsed) && typeof parsed.kty === 'string') return 'the JSON text of a JWK';
-    } catch {
-      // Not JSON: an ordinary secret that happens to start with "{".
-    }
-  }
-  return undefined;
 }
 
 function checkJwkAlgAndUse(alg: Algorithm, jwk: JsonWebKey, what: string): void {
