@@ -110,8 +110,13 @@ export function getJwtRequestLocation(carrier: object): TokenLocation | null {
  *
  * @example
  * ```ts
- * export const { getJwt, getJwtIdentity }: JwtGetters<Request> = coreGetters
+ * type Getters = JwtGetters<Request>
+ * export const getJwtIdentity: Getters['getJwtIdentity'] = coreGetters.getJwtIdentity
  * ```
+ *
+ * Each getter typed by name, not destructured (`export const { getJwt } = ...`): a destructured
+ * declaration spells out the carrier's generic defaults (Express's `Request<ParamsDictionary, ...>`)
+ * and drags the framework's inner modules into the published declarations.
  */
 export interface JwtGetters<TCarrier> {
   /** flask `get_jwt()`: the verified payload; `{}` on an optional route without a token. */
@@ -135,7 +140,7 @@ export interface JwtGetters<TCarrier> {
  *
  * @example
  * ```ts
- * export const { getJwtIdentity }: JwtGetters<Context> = coreGetters
+ * export const getJwt: JwtGetters<Context>['getJwt'] = coreGetters.getJwt
  * ```
  */
 export const coreGetters: JwtGetters<object> = {

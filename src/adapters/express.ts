@@ -17,102 +17,30 @@
  * @module
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import type {
-  AnyJwtManager,
-  JwksResponseOptions,
-  JwtGetters,
-  JwtResponse,
-  RegisteredJwtState,
-  RouteOptions,
-} from '../index.js';
-import { coreGetters, createJwksResponder } from '../index.js';
-import {
-  type CompiledRoute,
-  NodeRequestPort,
-  type ResponseTarget,
-  createCookieHelpers,
-  isClientError,
-  readRouteBody,
-  runInRequestScope,
-  writeJwtResponse,
-} from '../kit/index.js';
+import type { AnyJwtManager, JwksResponseOptions, JwtGetters, JwtResponse, RegisteredJwtState } from '../index.js';
+import { type RouteOptions, coreGetters, createJwksResponder } from '../index.js';
+import * as kit from '../kit/index.js';
 
-/**
- * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwt(req)
- * ```
- */
-export const getJwt: JwtGetters<Request>['getJwt'] = coreGetters.getJwt;
+// Each export typed by name, not destructured: the declarations then say `Request`, not its
+// expansion through express-serve-static-core (test/package/hygiene.test.ts).
+type Getters = JwtGetters<Request>;
+type Cookies = kit.CookieHelpers<Response>;
+const cookies: Cookies = kit.createCookieHelpers<Response>((res, lines) => res.append('Set-Cookie', lines));
 
-/**
- * flask `get_jwt_header()`: the verified JOSE header; `{}` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtHeader(req)
- * ```
- */
-export const getJwtHeader: JwtGetters<Request>['getJwtHeader'] = coreGetters.getJwtHeader;
-
-/**
- * flask `get_jwt_identity()`: the identity claim, typed by the registered manager; `null` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtIdentity(req)
- * ```
- */
-export const getJwtIdentity: JwtGetters<Request>['getJwtIdentity'] = coreGetters.getJwtIdentity;
-
-/**
- * The seed page's `get_jwt_claims()`: the payload without reserved claims and the identity claim.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtClaims(req)
- * ```
- */
-export const getJwtClaims: JwtGetters<Request>['getJwtClaims'] = coreGetters.getJwtClaims;
-
-/**
- * flask `get_current_user()` / `current_user`: what `userLookupLoader` returned.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getCurrentUser(req)
- * ```
- */
-export const getCurrentUser: JwtGetters<Request>['getCurrentUser'] = coreGetters.getCurrentUser;
-
-/**
- * flask `get_jwt_request_location()`: where the token came from, or `null`. Never throws.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtRequestLocation(req)
- * ```
- */
-export const getJwtRequestLocation: JwtGetters<Request>['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
-
-/**
- * The whole verified state, or `undefined` where nothing was verified. Never throws.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * readJwtState(req)
- * ```
- */
-export const readJwtState: JwtGetters<Request>['readJwtState'] = coreGetters.readJwtState;
+/** flask `get_jwt()` on an Express `req` (see `JwtGetters`). */
+export const getJwt: Getters['getJwt'] = coreGetters.getJwt;
+/** flask `get_jwt_header()` on an Express `req`. */
+export const getJwtHeader: Getters['getJwtHeader'] = coreGetters.getJwtHeader;
+/** flask `get_jwt_identity()` on an Express `req`, typed by the registered manager. */
+export const getJwtIdentity: Getters['getJwtIdentity'] = coreGetters.getJwtIdentity;
+/** The seed page's `get_jwt_claims()` on an Express `req`. */
+export const getJwtClaims: Getters['getJwtClaims'] = coreGetters.getJwtClaims;
+/** flask `get_current_user()` on an Express `req`: what `userLookupLoader` returned. */
+export const getCurrentUser: Getters['getCurrentUser'] = coreGetters.getCurrentUser;
+/** flask `get_jwt_request_location()` on an Express `req`. Never throws. */
+export const getJwtRequestLocation: Getters['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
+/** The whole verified state of an Express `req`, or `undefined`. Never throws. */
+export const readJwtState: Getters['readJwtState'] = coreGetters.readJwtState;
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 declare global {
@@ -143,11 +71,13 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Req
   const readsBody = route.needsJsonBody || route.needsFormBody;
   return (req, res, next) => {
     const finish = (response: JwtResponse | undefined): void => {
-      if (response !== undefined) return writeJwtResponse(target(res), response);
+      if (response !== undefined) return kit.writeJwtResponse(target(res), response);
       req.jwt = readJwtState(req);
-      runInRequestScope(req, next);
+      kit.runInRequestScope(req, next);
     };
-    const outcome = readsBody ? authorizeWithBody(jwt, req, route) : jwt.authorize(req, port(req), route);
+    const outcome = readsBody
+      ? readBodyIfNeeded(req, route).then(() => jwt.authorize(req, port(req), route))
+      : jwt.authorize(req, port(req), route);
     // Sync configurations verify without a promise. Otherwise the chain is not returned (Express 5
     // would call next() on a rejection too) and ends in a catch (no unhandled rejection on 4).
     if (!(outcome instanceof Promise)) return finish(outcome);
@@ -187,10 +117,10 @@ export async function verifyJwtInRequest(
  */
 export function jwtErrorHandler(jwt: AnyJwtManager): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
-    if (!isClientError(error) || res.headersSent) return next(error);
+    if (!kit.isClientError(error) || res.headersSent) return next(error);
     void jwt
       .errorResponse(error)
-      .then((response) => writeJwtResponse(target(res), response))
+      .then((response) => kit.writeJwtResponse(target(res), response))
       .catch(next);
   };
 }
@@ -212,35 +142,31 @@ export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): 
   };
 }
 
-/** flask's cookie helpers on an Express `res`: each line its own header, after the app's. */
-export const { setAccessCookies, setRefreshCookies, unsetJwtCookies, unsetAccessCookies, unsetRefreshCookies } =
-  createCookieHelpers<Response>((res, lines) => res.append('Set-Cookie', lines));
+/** flask `set_access_cookies` on an Express `res`: each line its own header, after the app's. */
+export const setAccessCookies: Cookies['setAccessCookies'] = cookies.setAccessCookies;
+/** flask `set_refresh_cookies` on an Express `res`. */
+export const setRefreshCookies: Cookies['setRefreshCookies'] = cookies.setRefreshCookies;
+/** flask `unset_jwt_cookies` on an Express `res`. */
+export const unsetJwtCookies: Cookies['unsetJwtCookies'] = cookies.unsetJwtCookies;
+/** flask `unset_access_cookies` on an Express `res`. */
+export const unsetAccessCookies: Cookies['unsetAccessCookies'] = cookies.unsetAccessCookies;
+/** flask `unset_refresh_cookies` on an Express `res`. */
+export const unsetRefreshCookies: Cookies['unsetRefreshCookies'] = cookies.unsetRefreshCookies;
 
-function port(req: Request): NodeRequestPort {
-  return new NodeRequestPort(req, req.originalUrl, req);
+function port(req: Request): kit.NodeRequestPort {
+  return new kit.NodeRequestPort(req, req.originalUrl, req);
 }
 
-function target(res: Response): ResponseTarget {
+function target(res: Response): kit.ResponseTarget {
   return {
-    header(name, value, append) {
-      if (append) res.append(name, value);
-      else res.setHeader(name, value);
-    },
-    send(status, body) {
-      if (body === undefined) res.status(status).end();
-      else res.status(status).json(body);
-    },
+    header: (name, value, append) => void (append ? res.append(name, value) : res.setHeader(name, value)),
+    send: (status, body) => void (body === undefined ? res.status(status).end() : res.status(status).json(body)),
   };
 }
 
-async function authorizeWithBody(jwt: AnyJwtManager, req: Request, route: CompiledRoute) {
-  await readBodyIfNeeded(req, route);
-  return jwt.authorize(req, port(req), route);
-}
-
 /** Reads the body the route needs when no parser has, onto `req.body` as `express.json()` would. */
-async function readBodyIfNeeded(req: Request, route: CompiledRoute): Promise<void> {
-  const body = await readRouteBody(req, route);
+async function readBodyIfNeeded(req: Request, route: kit.CompiledRoute): Promise<void> {
+  const body = await kit.readRouteBody(req, route);
   if (body === undefined) return;
   // body-parser 1.x (Express 4) skips a request marked as read instead of waiting on a read stream.
   (req as Request & { _body?: boolean })._body = true;

@@ -35,83 +35,24 @@ import { JwtConfigError, coreGetters, createJwksResponder } from '../index.js';
 import * as kit from '../kit/index.js';
 import { port, readUnparsedBody, stageHook, target } from './fastify-hooks.js';
 
-/**
- * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwt(request)
- * ```
- */
-export const getJwt: JwtGetters<FastifyRequest>['getJwt'] = coreGetters.getJwt;
+// Each export typed by name, not destructured: the declarations then name the framework's type,
+// not its expansion through the framework's namespaces (test/package/hygiene.test.ts).
+type Getters = JwtGetters<FastifyRequest>;
 
-/**
- * flask `get_jwt_header()`: the verified JOSE header; `{}` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtHeader(request)
- * ```
- */
-export const getJwtHeader: JwtGetters<FastifyRequest>['getJwtHeader'] = coreGetters.getJwtHeader;
-
-/**
- * flask `get_jwt_identity()`: the identity claim, typed by the registered manager; `null` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtIdentity(request)
- * ```
- */
-export const getJwtIdentity: JwtGetters<FastifyRequest>['getJwtIdentity'] = coreGetters.getJwtIdentity;
-
-/**
- * The seed page's `get_jwt_claims()`: the payload without reserved claims and the identity claim.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtClaims(request)
- * ```
- */
-export const getJwtClaims: JwtGetters<FastifyRequest>['getJwtClaims'] = coreGetters.getJwtClaims;
-
-/**
- * flask `get_current_user()` / `current_user`: what `userLookupLoader` returned.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getCurrentUser(request)
- * ```
- */
-export const getCurrentUser: JwtGetters<FastifyRequest>['getCurrentUser'] = coreGetters.getCurrentUser;
-
-/**
- * flask `get_jwt_request_location()`: where the token came from, or `null`. Never throws.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtRequestLocation(request)
- * ```
- */
-export const getJwtRequestLocation: JwtGetters<FastifyRequest>['getJwtRequestLocation'] =
-  coreGetters.getJwtRequestLocation;
-
-/**
- * The whole verified state, or `undefined` where nothing was verified. Never throws.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * readJwtState(request)
- * ```
- */
-export const readJwtState: JwtGetters<FastifyRequest>['readJwtState'] = coreGetters.readJwtState;
+/** flask `get_jwt()` on a Fastify `request` (see `JwtGetters`). */
+export const getJwt: Getters['getJwt'] = coreGetters.getJwt;
+/** flask `get_jwt_header()` on a Fastify `request`. */
+export const getJwtHeader: Getters['getJwtHeader'] = coreGetters.getJwtHeader;
+/** flask `get_jwt_identity()` on a Fastify `request`, typed by the registered manager. */
+export const getJwtIdentity: Getters['getJwtIdentity'] = coreGetters.getJwtIdentity;
+/** The seed page's `get_jwt_claims()` on a Fastify `request`. */
+export const getJwtClaims: Getters['getJwtClaims'] = coreGetters.getJwtClaims;
+/** flask `get_current_user()` on a Fastify `request`: what `userLookupLoader` returned. */
+export const getCurrentUser: Getters['getCurrentUser'] = coreGetters.getCurrentUser;
+/** flask `get_jwt_request_location()` on a Fastify `request`. Never throws. */
+export const getJwtRequestLocation: Getters['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
+/** The whole verified state of a Fastify `request`, or `undefined`. Never throws. */
+export const readJwtState: Getters['readJwtState'] = coreGetters.readJwtState;
 export type { CookieOptions, JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 type UnsetOptions = kit.UnsetCookieOptions;

@@ -21,82 +21,24 @@ import type { AnyJwtManager, JwksResponseOptions, JwtGetters, RegisteredJwtState
 import { coreGetters, createJwksResponder } from '../index.js';
 import * as kit from '../kit/index.js';
 
-/**
- * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwt(c)
- * ```
- */
-export const getJwt: JwtGetters<Context>['getJwt'] = coreGetters.getJwt;
+// Each export typed by name, not destructured: the declarations then name the framework's type,
+// not its expansion through the framework's namespaces (test/package/hygiene.test.ts).
+type Getters = JwtGetters<Context>;
 
-/**
- * flask `get_jwt_header()`: the verified JOSE header; `{}` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtHeader(c)
- * ```
- */
-export const getJwtHeader: JwtGetters<Context>['getJwtHeader'] = coreGetters.getJwtHeader;
-
-/**
- * flask `get_jwt_identity()`: the identity claim, typed by the registered manager; `null` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtIdentity(c)
- * ```
- */
-export const getJwtIdentity: JwtGetters<Context>['getJwtIdentity'] = coreGetters.getJwtIdentity;
-
-/**
- * The seed page's `get_jwt_claims()`: the payload without reserved claims and the identity claim.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtClaims(c)
- * ```
- */
-export const getJwtClaims: JwtGetters<Context>['getJwtClaims'] = coreGetters.getJwtClaims;
-
-/**
- * flask `get_current_user()` / `current_user`: what `userLookupLoader` returned.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getCurrentUser(c)
- * ```
- */
-export const getCurrentUser: JwtGetters<Context>['getCurrentUser'] = coreGetters.getCurrentUser;
-
-/**
- * flask `get_jwt_request_location()`: where the token came from, or `null`. Never throws.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtRequestLocation(c)
- * ```
- */
-export const getJwtRequestLocation: JwtGetters<Context>['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
-
-/**
- * The whole verified state, or `undefined` where nothing was verified. Never throws.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * readJwtState(c)
- * ```
- */
-export const readJwtState: JwtGetters<Context>['readJwtState'] = coreGetters.readJwtState;
+/** flask `get_jwt()` on a Hono `c` (see `JwtGetters`). */
+export const getJwt: Getters['getJwt'] = coreGetters.getJwt;
+/** flask `get_jwt_header()` on a Hono `c`. */
+export const getJwtHeader: Getters['getJwtHeader'] = coreGetters.getJwtHeader;
+/** flask `get_jwt_identity()` on a Hono `c`, typed by the registered manager. */
+export const getJwtIdentity: Getters['getJwtIdentity'] = coreGetters.getJwtIdentity;
+/** The seed page's `get_jwt_claims()` on a Hono `c`. */
+export const getJwtClaims: Getters['getJwtClaims'] = coreGetters.getJwtClaims;
+/** flask `get_current_user()` on a Hono `c`: what `userLookupLoader` returned. */
+export const getCurrentUser: Getters['getCurrentUser'] = coreGetters.getCurrentUser;
+/** flask `get_jwt_request_location()` on a Hono `c`. Never throws. */
+export const getJwtRequestLocation: Getters['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
+/** The whole verified state of a Hono `c`, or `undefined`. Never throws. */
+export const readJwtState: Getters['readJwtState'] = coreGetters.readJwtState;
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 /** `c.get('jwt')`, filled by {@link jwtRequired} (`undefined` on OPTIONS and unprotected routes). */
@@ -188,11 +130,20 @@ export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): 
   };
 }
 
-/** flask's cookie helpers on a Hono `c`, appended after the lines other code set. */
-export const { setAccessCookies, setRefreshCookies, unsetJwtCookies, unsetAccessCookies, unsetRefreshCookies } =
-  kit.createCookieHelpers<AnyContext>((c, lines) => {
-    for (const line of lines) c.header('Set-Cookie', line, { append: true });
-  });
+type Cookies = kit.CookieHelpers<AnyContext>;
+const cookies: Cookies = kit.createCookieHelpers<AnyContext>((c, lines) => {
+  for (const line of lines) c.header('Set-Cookie', line, { append: true });
+});
+/** flask `set_access_cookies` on a Hono `c`: each line its own header, after the app's. */
+export const setAccessCookies: Cookies['setAccessCookies'] = cookies.setAccessCookies;
+/** flask `set_refresh_cookies` on a Hono `c`. */
+export const setRefreshCookies: Cookies['setRefreshCookies'] = cookies.setRefreshCookies;
+/** flask `unset_jwt_cookies` on a Hono `c`. */
+export const unsetJwtCookies: Cookies['unsetJwtCookies'] = cookies.unsetJwtCookies;
+/** flask `unset_access_cookies` on a Hono `c`. */
+export const unsetAccessCookies: Cookies['unsetAccessCookies'] = cookies.unsetAccessCookies;
+/** flask `unset_refresh_cookies` on a Hono `c`. */
+export const unsetRefreshCookies: Cookies['unsetRefreshCookies'] = cookies.unsetRefreshCookies;
 
 function target(c: AnyContext): kit.ResponseTarget<Response> {
   return {

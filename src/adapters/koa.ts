@@ -23,93 +23,26 @@
 import type { Middleware, ParameterizedContext } from 'koa';
 import type { AnyJwtManager, JwksResponseOptions, JwtGetters, RegisteredJwtState, RouteOptions } from '../index.js';
 import { JWKS_PATH, coreGetters, createJwksResponder } from '../index.js';
-import {
-  type CompiledRoute,
-  NodeRequestPort,
-  type ResponseTarget,
-  createCookieHelpers,
-  isClientError,
-  readRouteBody,
-  runInRequestScope,
-  writeJwtResponse,
-} from '../kit/index.js';
+import * as kit from '../kit/index.js';
 
-/**
- * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwt(ctx)
- * ```
- */
-export const getJwt: JwtGetters<AnyContext>['getJwt'] = coreGetters.getJwt;
+// Each export typed by name, not destructured: the declarations then name the framework's type,
+// not its expansion through the framework's namespaces (test/package/hygiene.test.ts).
+type Getters = JwtGetters<AnyContext>;
 
-/**
- * flask `get_jwt_header()`: the verified JOSE header; `{}` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtHeader(ctx)
- * ```
- */
-export const getJwtHeader: JwtGetters<AnyContext>['getJwtHeader'] = coreGetters.getJwtHeader;
-
-/**
- * flask `get_jwt_identity()`: the identity claim, typed by the registered manager; `null` on an optional route without a token.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtIdentity(ctx)
- * ```
- */
-export const getJwtIdentity: JwtGetters<AnyContext>['getJwtIdentity'] = coreGetters.getJwtIdentity;
-
-/**
- * The seed page's `get_jwt_claims()`: the payload without reserved claims and the identity claim.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtClaims(ctx)
- * ```
- */
-export const getJwtClaims: JwtGetters<AnyContext>['getJwtClaims'] = coreGetters.getJwtClaims;
-
-/**
- * flask `get_current_user()` / `current_user`: what `userLookupLoader` returned.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getCurrentUser(ctx)
- * ```
- */
-export const getCurrentUser: JwtGetters<AnyContext>['getCurrentUser'] = coreGetters.getCurrentUser;
-
-/**
- * flask `get_jwt_request_location()`: where the token came from, or `null`. Never throws.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * getJwtRequestLocation(ctx)
- * ```
- */
-export const getJwtRequestLocation: JwtGetters<AnyContext>['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
-
-/**
- * The whole verified state, or `undefined` where nothing was verified. Never throws.
- * Typed for this framework's carrier: a response object does not compile.
- *
- * @example
- * ```ts
- * readJwtState(ctx)
- * ```
- */
-export const readJwtState: JwtGetters<AnyContext>['readJwtState'] = coreGetters.readJwtState;
+/** flask `get_jwt()` on a Koa `ctx` (see `JwtGetters`). */
+export const getJwt: Getters['getJwt'] = coreGetters.getJwt;
+/** flask `get_jwt_header()` on a Koa `ctx`. */
+export const getJwtHeader: Getters['getJwtHeader'] = coreGetters.getJwtHeader;
+/** flask `get_jwt_identity()` on a Koa `ctx`, typed by the registered manager. */
+export const getJwtIdentity: Getters['getJwtIdentity'] = coreGetters.getJwtIdentity;
+/** The seed page's `get_jwt_claims()` on a Koa `ctx`. */
+export const getJwtClaims: Getters['getJwtClaims'] = coreGetters.getJwtClaims;
+/** flask `get_current_user()` on a Koa `ctx`: what `userLookupLoader` returned. */
+export const getCurrentUser: Getters['getCurrentUser'] = coreGetters.getCurrentUser;
+/** flask `get_jwt_request_location()` on a Koa `ctx`. Never throws. */
+export const getJwtRequestLocation: Getters['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
+/** The whole verified state of a Koa `ctx`, or `undefined`. Never throws. */
+export const readJwtState: Getters['readJwtState'] = coreGetters.readJwtState;
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 /** The verified state as the registered manager types it (the core's `RegisteredJwtState`). */
@@ -145,10 +78,10 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Mid
   const route = jwt.compileRoute(options);
   return async function jwtRequiredMiddleware(ctx, next) {
     const response = await jwt.authorize(ctx, await port(ctx, route), route);
-    if (response !== undefined) return writeJwtResponse(target(ctx), response);
+    if (response !== undefined) return kit.writeJwtResponse(target(ctx), response);
     const state = readJwtState(ctx);
     if (state !== undefined) ctx.state.jwt = state;
-    await runInRequestScope(ctx, next);
+    await kit.runInRequestScope(ctx, next);
   };
 }
 
@@ -186,8 +119,8 @@ export function jwtErrorHandler(jwt: AnyJwtManager): Middleware {
     try {
       await next();
     } catch (error) {
-      if (!isClientError(error)) throw error;
-      writeJwtResponse(target(ctx), await jwt.errorResponse(error));
+      if (!kit.isClientError(error)) throw error;
+      kit.writeJwtResponse(target(ctx), await jwt.errorResponse(error));
     }
   };
 }
@@ -214,15 +147,24 @@ export function jwksHandler(jwt: AnyJwtManager, options: JwksResponseOptions & {
   };
 }
 
-/** flask's cookie helpers on a Koa `ctx`, appended after the lines other middleware set. */
-export const { setAccessCookies, setRefreshCookies, unsetJwtCookies, unsetAccessCookies, unsetRefreshCookies } =
-  createCookieHelpers<AnyContext>((ctx, lines) => ctx.append('Set-Cookie', lines));
+type Cookies = kit.CookieHelpers<AnyContext>;
+const cookies: Cookies = kit.createCookieHelpers<AnyContext>((ctx, lines) => ctx.append('Set-Cookie', lines));
+/** flask `set_access_cookies` on a Koa `ctx`: each line its own header, after the app's. */
+export const setAccessCookies: Cookies['setAccessCookies'] = cookies.setAccessCookies;
+/** flask `set_refresh_cookies` on a Koa `ctx`. */
+export const setRefreshCookies: Cookies['setRefreshCookies'] = cookies.setRefreshCookies;
+/** flask `unset_jwt_cookies` on a Koa `ctx`. */
+export const unsetJwtCookies: Cookies['unsetJwtCookies'] = cookies.unsetJwtCookies;
+/** flask `unset_access_cookies` on a Koa `ctx`. */
+export const unsetAccessCookies: Cookies['unsetAccessCookies'] = cookies.unsetAccessCookies;
+/** flask `unset_refresh_cookies` on a Koa `ctx`. */
+export const unsetRefreshCookies: Cookies['unsetRefreshCookies'] = cookies.unsetRefreshCookies;
 
 /**
  * Koa's quirk: the body decides the status (`null` alone means 204) and rewrites the content
  * headers, so the body goes first, then the status, then the callback's headers.
  */
-function target(ctx: AnyContext): ResponseTarget {
+function target(ctx: AnyContext): kit.ResponseTarget {
   const later: [string, string][] = [];
   return {
     header: (name, value, append) => void (append ? ctx.append(name, value) : later.push([name, value])),
@@ -240,12 +182,12 @@ function target(ctx: AnyContext): ResponseTarget {
  * where a parser would (`ctx.request.body`, `rawBody`); an unparsable body is stored as `{}`, as
  * `@koa/bodyparser` does, so a later parser does not wait for bytes already read.
  */
-async function port(ctx: AnyContext, route: CompiledRoute): Promise<NodeRequestPort> {
+async function port(ctx: AnyContext, route: kit.CompiledRoute): Promise<kit.NodeRequestPort> {
   const slot = ctx.request as { body?: unknown; rawBody?: string };
-  const body = slot.body === undefined ? await readRouteBody(ctx.req, route) : undefined;
+  const body = slot.body === undefined ? await kit.readRouteBody(ctx.req, route) : undefined;
   if (body !== undefined) {
     slot.rawBody = body.text;
     slot.body = body.value ?? {};
   }
-  return new NodeRequestPort(ctx.req, ctx.url, slot);
+  return new kit.NodeRequestPort(ctx.req, ctx.url, slot);
 }
