@@ -12,6 +12,7 @@ export default defineConfig({
     index: 'src/index.ts',
     context: 'src/context.ts',
     'adapters/express': 'src/adapters/express.ts',
+    'adapters/fetch': 'src/adapters/fetch.ts',
     'adapters/fastify': 'src/adapters/fastify.ts',
     'adapters/hono': 'src/adapters/hono.ts',
     'adapters/koa': 'src/adapters/koa.ts',

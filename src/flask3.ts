@@ -11,11 +11,11 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from './config.js';
 import { durationToSeconds } from './duration.js';
 import type { TokenParts } from './encode.js';
 import { JwtConfigError, JwtEncodeError } from './errors.js';
+import { randomUUID } from './internal/random.js';
 import { timeOrderedJti } from './issue-time.js';
 
 /** The `flask3Layout` option: read 3.x tokens, and optionally write them. */

@@ -39,7 +39,7 @@ export type { BodySlot, BodyStream, NodeBodyRequest, NodeRequestLike } from './n
 export { writeJwtResponse } from './response.js';
 export type { ResponseTarget } from './response.js';
 export { runInRequestScope } from './scope.js';
-export { WebRequestPort, bufferWebBody } from './web.js';
+export { WebRequestPort, bufferWebBody, readWebBody } from './web.js';
 export type { BufferedWebBody } from './web.js';
 export { isJsonContentType } from '../locations/index.js';
 export { parseCookieHeader } from '../request-view.js';

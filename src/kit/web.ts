@@ -117,3 +117,40 @@ function replay(
     cancel: (reason) => rest.cancel(reason),
   });
 }
+
+/**
+ * Reads a fetch `Request`'s body up to `limit` bytes without consuming it: the bytes come from a
+ * `clone()`, so the request the handler receives still has its whole body, and no new `Request`
+ * replaces the caller's (a framework's subclass such as Next.js's `NextRequest` stays itself).
+ * `undefined` when there is no body, it was used already, it is (or declares itself) longer than
+ * `limit`, or the client hung up.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readWebBody(request) // Uint8Array | undefined; request.json() still works
+ * ```
+ */
+export async function readWebBody(request: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array | undefined> {
+  if (request.body === null || request.bodyUsed) return undefined;
+  const declared = request.headers.get('content-length');
+  if (declared !== null && !request.headers.has('transfer-encoding') && !(Number(declared) <= limit)) return undefined;
+  // A tee: what this reader takes is kept for the original's reader too; cancelling this branch
+  // (over the limit) leaves the original's branch whole.
+  const reader = (request.clone().body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return concat(chunks);
+      chunks.push(value);
+      size += value.byteLength;
+      if (size > limit) {
+        void reader.cancel().catch(() => undefined);
+        return undefined;
+      }
+    }
+  } catch {
+    return undefined; // the client hung up mid-body
+  }
+}

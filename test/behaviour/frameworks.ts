@@ -9,10 +9,12 @@ import type { AppFactory } from './app-contract.js';
 import { createExpress4App } from './apps/express4.js';
 import { createExpress5App } from './apps/express5.js';
 import { createFastifyApp } from './apps/fastify.js';
+import { createFetchApp } from './apps/fetch.js';
 import { createHonoApp } from './apps/hono.js';
 import { createHonoWebCryptoApp } from './apps/hono-webcrypto.js';
 import { createKoaApp } from './apps/koa.js';
 import { createKoa2App } from './apps/koa2.js';
+import { type RowOverride, WEB_STANDARD_OVERRIDES } from './web-standard.js';
 
 /** One framework under test. */
 export interface Framework {
@@ -23,6 +25,8 @@ export interface Framework {
   readonly factory: AppFactory;
   /** Options every manager of this entry adds to the row's (e.g. the signing engine). */
   readonly managerOptions?: Partial<JwtManagerOptions>;
+  /** Rows answered differently by this entry, each with its reason (see web-standard.ts). */
+  readonly overrides?: Readonly<Record<string, RowOverride>>;
 }
 
 /** Every framework the suite runs against. */
@@ -31,6 +35,8 @@ export const FRAMEWORKS: readonly Framework[] = [
   { name: 'express4', file: 'express4.ts', factory: createExpress4App },
   { name: 'fastify', file: 'fastify.ts', factory: createFastifyApp },
   { name: 'hono', file: 'hono.ts', factory: createHonoApp },
+  // A web-standard handler (Request) => Response: the platform's two differences in web-standard.ts.
+  { name: 'fetch', file: 'fetch.ts', factory: createFetchApp, overrides: WEB_STANDARD_OVERRIDES },
   // The same Hono app on the asynchronous WebCrypto engine: every row, through the async path.
   {
     name: 'hono (WebCrypto engine)',

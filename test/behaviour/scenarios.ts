@@ -273,7 +273,8 @@ export interface Scenario {
 
 const NO_USER_LOOKUP = 'no user lookup loader';
 
-function fail(status: number, msg: string, key = 'msg'): Expectation {
+/** A client error's expectation: `status` and `{ [key]: msg }`. */
+export function fail(status: number, msg: string, key = 'msg'): Expectation {
   return { status, body: { [key]: msg } };
 }
 
@@ -281,7 +282,7 @@ function fail(status: number, msg: string, key = 'msg'): Expectation {
  * The 200 body of the contract's handler for a verified token: payload with flask's defaults,
  * header, application claims, location and user, all derived from the token's own segments.
  */
-function verified(token: string | undefined, location = 'headers', user: unknown = NO_USER_LOOKUP): Expectation {
+export function verified(token: string | undefined, location = 'headers', user: unknown = NO_USER_LOOKUP): Expectation {
   const payload: Record<string, unknown> = { type: 'access', fresh: false, jti: null, ...segment(token, 1) };
   const claims = Object.fromEntries(
     Object.entries(payload).filter(([name]) => !RESERVED_CLAIMS.has(name) && name !== 'sub'),

@@ -16,6 +16,7 @@ import { JWKS_PATH, JwtConfigError, JwtManager, jwksResponse } from '../../src/i
 import type { Jwk } from '../../src/index.js';
 import { jwksHandler as expressJwks } from '../../src/adapters/express.js';
 import { jwksHandler as fastifyJwks } from '../../src/adapters/fastify.js';
+import { jwksHandler as fetchJwks } from '../../src/adapters/fetch.js';
 import { jwksHandler as honoJwks } from '../../src/adapters/hono.js';
 import { jwksHandler as koaJwks } from '../../src/adapters/koa.js';
 import { listenOnLoopback } from '../behaviour/app-contract.js';
@@ -103,6 +104,15 @@ describe.each([
       const app = new Hono();
       app.get('/.well-known/jwks.json', honoJwks(jwt));
       return listenOnLoopback(createAdaptorServer({ fetch: app.fetch }) as Server);
+    },
+  ],
+  [
+    'fetch',
+    (jwt: JwtManager) => {
+      const jwks = fetchJwks(jwt);
+      const handler = (request: Request): Response =>
+        new URL(request.url).pathname === '/.well-known/jwks.json' ? jwks() : new Response('other');
+      return listenOnLoopback(createAdaptorServer({ fetch: handler }) as Server);
     },
   ],
   [

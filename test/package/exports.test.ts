@@ -27,13 +27,14 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('package exports', () => {
-  it('lists the core, context, four adapters, the adapter kit and the stores', () => {
+  it('lists the core, context, five adapters, the adapter kit and the stores', () => {
     expect(subpaths.sort()).toEqual(
       [
         '.',
         './context',
         './express',
         './fastify',
+        './fetch',
         './hono',
         './koa',
         './kit',

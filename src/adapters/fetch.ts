@@ -1,0 +1,277 @@
+/**
+ * `jwt-extended/fetch`: flask-jwt-extended's route protection and cookie helpers for web-standard
+ * handlers, `(request: Request, ...rest) => Response`: Next.js route handlers and middleware,
+ * `Bun.serve`, `Deno.serve`, Cloudflare Workers, SvelteKit, Remix and Astro endpoints. Nothing
+ * here needs Node: on a runtime without `node:crypto`, create the manager with the WebCrypto engine.
+ *
+ * @example
+ * ```ts
+ * import { JwtManager } from 'jwt-extended'
+ * import { jwtRequired, getJwtIdentity } from 'jwt-extended/fetch'
+ *
+ * const jwt = new JwtManager({ secretKey: process.env.JWT_SECRET_KEY })
+ * export const GET = jwtRequired(jwt, (request) => Response.json({ identity: getJwtIdentity(request) }))
+ * ```
+ *
+ * @module
+ */
+import type { AnyJwtManager, JwksResponseOptions, JwtGetters, JwtResponse, RegisteredJwtState } from '../index.js';
+import type { RouteOptions } from '../index.js';
+import { coreGetters, createJwksResponder } from '../index.js';
+import * as kit from '../kit/index.js';
+
+/**
+ * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
+ * Typed for this adapter's carrier, the `Request` the handler received.
+ *
+ * @example
+ * ```ts
+ * getJwt(request)
+ * ```
+ */
+export const getJwt: JwtGetters<Request>['getJwt'] = coreGetters.getJwt;
+
+/**
+ * flask `get_jwt_header()`: the verified JOSE header; `{}` on an optional route without a token.
+ * Typed for this adapter's carrier, the `Request` the handler received.
+ *
+ * @example
+ * ```ts
+ * getJwtHeader(request)
+ * ```
+ */
+export const getJwtHeader: JwtGetters<Request>['getJwtHeader'] = coreGetters.getJwtHeader;
+
+/**
+ * flask `get_jwt_identity()`: the identity claim, typed by the registered manager; `null` on an optional route without a token.
+ * Typed for this adapter's carrier, the `Request` the handler received.
+ *
+ * @example
+ * ```ts
+ * getJwtIdentity(request)
+ * ```
+ */
+export const getJwtIdentity: JwtGetters<Request>['getJwtIdentity'] = coreGetters.getJwtIdentity;
+
+/**
+ * The seed page's `get_jwt_claims()`: the payload without reserved claims and the identity claim.
+ * Typed for this adapter's carrier, the `Request` the handler received.
+ *
+ * @example
+ * ```ts
+ * getJwtClaims(request)
+ * ```
+ */
+export const getJwtClaims: JwtGetters<Request>['getJwtClaims'] = coreGetters.getJwtClaims;
+
+/**
+ * flask `get_current_user()` / `current_user`: what `userLookupLoader` returned.
+ * Typed for this adapter's carrier, the `Request` the handler received.
+ *
+ * @example
+ * ```ts
+ * getCurrentUser(request)
+ * ```
+ */
+export const getCurrentUser: JwtGetters<Request>['getCurrentUser'] = coreGetters.getCurrentUser;
+
+/**
+ * flask `get_jwt_request_location()`: where the token came from, or `null`. Never throws.
+ * Typed for this adapter's carrier, the `Request` the handler received.
+ *
+ * @example
+ * ```ts
+ * getJwtRequestLocation(request)
+ * ```
+ */
+export const getJwtRequestLocation: JwtGetters<Request>['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
+
+/**
+ * The whole verified state, or `undefined` where nothing was verified. Never throws.
+ * Typed for this adapter's carrier, the `Request` the handler received.
+ *
+ * @example
+ * ```ts
+ * readJwtState(request)
+ * ```
+ */
+export const readJwtState: JwtGetters<Request>['readJwtState'] = coreGetters.readJwtState;
+export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
+
+/**
+ * A web-standard handler. `rest` is whatever the runtime passes after the request (Next.js: the
+ * route context; Workers: `env, ctx`; Bun: the server; Deno: the connection info), handed on
+ * unchanged. `R` is a `Request` subclass when the framework passes one (Next.js's `NextRequest`).
+ */
+export type FetchHandler<R extends Request = Request, A extends unknown[] = unknown[]> = (
+  request: R,
+  ...rest: A
+) => Response | Promise<Response>;
+
+/**
+ * Protects a handler (flask `@jwt_required()`): route options are checked now, the token on every
+ * call. A request that fails verification gets flask's JSON answer and never reaches `handler`;
+ * one that passes reaches it with the state readable through the getters (on the same `Request`
+ * object). Errors that are not a client's (a throwing callback) reject, for the runtime's own
+ * error handling.
+ *
+ * @example
+ * ```ts
+ * export const POST = jwtRequired(jwt, { refresh: true }, async (request) =>
+ *   Response.json({ access_token: await jwt.createAccessToken(getJwtIdentity(request)) }))
+ * ```
+ */
+export function jwtRequired<R extends Request, A extends unknown[]>(
+  jwt: AnyJwtManager,
+  handler: FetchHandler<R, A>,
+): (request: R, ...rest: A) => Promise<Response>;
+export function jwtRequired<R extends Request, A extends unknown[]>(
+  jwt: AnyJwtManager,
+  options: RouteOptions,
+  handler: FetchHandler<R, A>,
+): (request: R, ...rest: A) => Promise<Response>;
+export function jwtRequired<R extends Request, A extends unknown[]>(
+  jwt: AnyJwtManager,
+  optionsOrHandler: RouteOptions | FetchHandler<R, A>,
+  maybeHandler?: FetchHandler<R, A>,
+): (request: R, ...rest: A) => Promise<Response> {
+  const [options, handler] =
+    typeof optionsOrHandler === 'function' ? [{}, optionsOrHandler] : [optionsOrHandler, maybeHandler];
+  if (typeof handler !== 'function') {
+    throw new TypeError('jwtRequired(jwt, options, handler): the handler (request) => Response is missing.');
+  }
+  const route = jwt.compileRoute(options);
+  return async function jwtRequiredHandler(request, ...rest) {
+    const response = await jwt.authorize(request, await port(request, route), route);
+    if (response !== undefined) return toResponse(response);
+    return kit.runInRequestScope(request, () => handler(request, ...rest));
+  };
+}
+
+/**
+ * Verifies the request by hand (flask `verify_jwt_in_request`), for code that is not one handler
+ * (a SvelteKit `handle` hook, an Astro middleware): resolves to the state (`null` for an optional
+ * route without a token; anonymous for OPTIONS), readable afterwards through the getters on the
+ * same `request`; rejects with the `JwtExtendedError`, which {@link jwtErrorHandler} turns into
+ * flask's answer.
+ *
+ * @example
+ * ```ts
+ * const state = await verifyJwtInRequest(jwt, request, { optional: true })
+ * ```
+ */
+export async function verifyJwtInRequest(
+  jwt: AnyJwtManager,
+  request: Request,
+  options: RouteOptions = {},
+): Promise<RegisteredJwtState | null> {
+  const route = jwt.compileRoute(options);
+  return (await jwt.verifyRequest(request, await port(request, route), route)) as RegisteredJwtState | null;
+}
+
+/**
+ * Wraps a handler so that jwt-extended's client errors thrown in it (from
+ * {@link verifyJwtInRequest}, or a getter on an unverified request) get flask's answers (and the
+ * manager's overrides); every other error is rethrown.
+ *
+ * @example
+ * ```ts
+ * export default { fetch: jwtErrorHandler(jwt, async (request) => { await verifyJwtInRequest(jwt, request); ... }) }
+ * ```
+ */
+export function jwtErrorHandler<R extends Request, A extends unknown[]>(
+  jwt: AnyJwtManager,
+  handler: FetchHandler<R, A>,
+): (request: R, ...rest: A) => Promise<Response> {
+  return async function jwtErrorHandlerHandler(request, ...rest) {
+    try {
+      return await handler(request, ...rest);
+    } catch (error) {
+      if (!kit.isClientError(error)) throw error;
+      return toResponse(await jwt.errorResponse(error));
+    }
+  };
+}
+
+/**
+ * Serves the manager's public keys (`jwt.jwks()`) as a JWK Set with `Cache-Control: public,
+ * max-age=300` (see `JwksResponseOptions`), for services that verify this one's tokens.
+ *
+ * @example
+ * ```ts
+ * export const GET = jwksHandler(jwt) // app/.well-known/jwks.json/route.ts
+ * ```
+ */
+export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): () => Response {
+  const respond = createJwksResponder(jwt, options);
+  return () => {
+    const { status, headers, body } = respond();
+    return new Response(body, { status, headers });
+  };
+}
+
+/**
+ * flask's cookie helpers on a `Response` (or its `Headers`), each line appended after the
+ * `Set-Cookie` lines already there. The headers must be mutable: a `Response` from `fetch()` or
+ * `Response.redirect()` has immutable ones (copy it first with `new Response(res.body, res)`).
+ *
+ * @example
+ * ```ts
+ * const response = Response.json({ login: true })
+ * setAccessCookies(jwt, response, accessToken)
+ * return response
+ * ```
+ */
+export const { setAccessCookies, setRefreshCookies, unsetJwtCookies, unsetAccessCookies, unsetRefreshCookies } =
+  kit.createCookieHelpers<Response | Headers>((response, lines) => {
+    const headers = response instanceof Headers ? response : response.headers;
+    for (const line of lines) headers.append('Set-Cookie', line);
+  });
+
+/** The manager's verdict as a `Response` (JSON body, or none). */
+function toResponse(verdict: JwtResponse): Response {
+  const headers = new Headers();
+  return kit.writeJwtResponse(
+    {
+      header: (name, value, append) => (append ? headers.append(name, value) : headers.set(name, value)),
+      send: (status, body) => {
+        if (body === undefined) return new Response(null, { status, headers });
+        headers.set('content-type', 'application/json');
+        return new Response(JSON.stringify(body), { status, headers });
+      },
+    },
+    verdict,
+  );
+}
+
+/**
+ * The request as the core reads it. A body is read only when the route looks in the JSON body or
+ * checks the CSRF form field, from a clone and bounded (the handler still gets the whole body).
+ * Fetch's `Headers` join a repeated header with ", " and no web-standard runtime lets a GET carry
+ * a body: both are the runtime's, the same for every handler it serves.
+ */
+async function port(request: Request, route: kit.CompiledRoute): Promise<kit.RequestPort> {
+  // OPTIONS passes unverified (flask's rule): its body is the app's, not read here.
+  const kind =
+    request.method === 'OPTIONS' ? null : kit.bodyKindFor(route, request.headers.get('content-type') ?? undefined);
+  return new kit.WebRequestPort(request, { body: kind === null ? undefined : await readBody(request, kind) });
+}
+
+const utf8 = new TextDecoder();
+
+/** The parsed body (a record of the first values, for multipart), or `undefined`. */
+async function readBody(request: Request, kind: kit.BodyKind): Promise<unknown> {
+  const bytes = await kit.readWebBody(request);
+  if (bytes === undefined) return undefined;
+  if (kind !== 'multipart') return kit.parseRouteBody(kind, utf8.decode(bytes));
+  try {
+    const form = await new Response(bytes, {
+      headers: { 'content-type': request.headers.get('content-type') ?? '' },
+    }).formData();
+    const fields = Object.create(null) as Record<string, unknown>;
+    for (const [name, value] of form) if (!(name in fields)) fields[name] = value;
+    return fields;
+  } catch {
+    return undefined; // an invalid multipart body: no field, as for a missing one
+  }
+}
