@@ -18,7 +18,7 @@ import type { JwtManagerOptions } from './options.js';
 import { type CookieKind, type CookieOptions, csrfClaimFor, setCookieLines, unsetCookieLines } from './cookies.js';
 import { type DecodeOptions, type DecoderContext, decode, decodeSync } from './decode.js';
 import { type AccessTokenOptions, type RefreshTokenOptions, createTokenEncoder } from './encode.js';
-import { JwtConfigError, JwtDecodeError } from './errors.js';
+import { JwtConfigError, JwtDecodeError, JwtNotVerifiedError } from './errors.js';
 import { checkOptions } from './option-table.js';
 import * as getters from './getters.js';
 import { isPromiseLike } from './internal/promise.js';
@@ -364,14 +364,27 @@ export class JwtManager<
 
   /**
    * Revokes one token (encoded, expired accepted, or a verified payload such as `getJwt(req)`),
-   * for as long as it could otherwise be accepted.
+   * for as long as it could otherwise be accepted. `getJwt(req)`'s `{}` (an optional route that
+   * got no token) is accepted by the type, so the logout idiom compiles as written, and refused
+   * here: there is no token to revoke.
+   *
+   * @example
+   * ```ts
+   * app.delete('/logout', jwtRequired(jwt), async (req, res) => {
+   *   await jwt.revokeToken(getJwt(req))
+   *   res.json({ msg: 'Access token revoked' })
+   * })
+   * ```
    */
-  async revokeToken(tokenOrPayload: string | JwtPayload): Promise<void> {
+  async revokeToken(tokenOrPayload: string | JwtPayload | Record<string, never>): Promise<void> {
     const payload =
       typeof tokenOrPayload === 'string'
         ? await this.decodeToken(tokenOrPayload, { allowExpired: true })
         : tokenOrPayload;
-    await (await this.#revocation.current()).revoke(payload);
+    if (typeof payload.jti !== 'string') {
+      throw new JwtNotVerifiedError('revokeToken needs a token or its verified payload: this one has no jti');
+    }
+    await (await this.#revocation.current()).revoke(payload as JwtPayload);
   }
 
   /**

@@ -27,10 +27,21 @@ describe('revocation on the default memory store', () => {
     const token = await jwt.createRefreshToken('alice');
     const req = {};
     await jwt.verifyRequest(req, portOf(bearer(token)), jwt.compileRoute({ refresh: true }));
-    await jwt.revokeToken(getJwt(req) as never);
+    await jwt.revokeToken(getJwt(req));
     expect(await callRoute(jwt, bearer(token), { refresh: true })).toEqual({
       status: 401,
       body: { msg: 'Token has been revoked' },
+    });
+  });
+
+  it('refuses to revoke the empty payload of an optional route that got no token', async () => {
+    const jwt = new JwtManager({ secretKey: SECRET });
+    const req = {};
+    await jwt.verifyRequest(req, portOf({}), jwt.compileRoute({ optional: true }));
+    expect(getJwt(req)).toEqual({});
+    await expect(jwt.revokeToken(getJwt(req))).rejects.toMatchObject({
+      code: 'ERR_JWT_NOT_VERIFIED',
+      message: 'revokeToken needs a token or its verified payload: this one has no jti',
     });
   });
 
