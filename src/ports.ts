@@ -110,7 +110,8 @@ export type RefreshClaim = 'first' | 'repeat' | 'reuse';
 
 /**
  * Reported when a store refuses more than was revoked rather than less (never the opposite): the
- * memory store had to drop a record to stay within its bounds, or Redis lost its data. Export it
+ * memory store had to drop a record to stay within its bounds, or Redis lost, rolled back or
+ * evicted data. Export it
  * as a metric: each event logs some users out (see `scope`).
  *
  * @example
@@ -119,8 +120,12 @@ export type RefreshClaim = 'first' | 'repeat' | 'reuse';
  * ```
  */
 export interface OverRevocation {
-  /** `'store-full'`: the memory store reached `maxEntries`; `'data-loss'`: Redis lost its keys. */
-  reason: 'store-full' | 'data-loss';
+  /**
+   * `'store-full'`: the memory store reached `maxEntries`; `'data-loss'`: Redis lost its keys;
+   * `'rollback'`: Redis went back in time (a failover to a lagging replica, an older snapshot);
+   * `'eviction'`: the Redis server evicted keys (any key: its counter is server-wide).
+   */
+  reason: 'store-full' | 'data-loss' | 'rollback' | 'eviction';
   /**
    * Who must log in again: `'identity'`, every token of `identity` issued at or before `cutoff`;
    * `'global'`, every token of every user issued at or before `cutoff`.

@@ -17,7 +17,16 @@ export type { MemoryRecordKind, MemoryStore, MemoryStoreOptions } from './memory
 export {
   createRedisStore,
   DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_EVICTION_CHECK_MS,
   DEFAULT_REDIS_PREFIX,
   STORE_UNAVAILABLE_MESSAGE,
 } from './redis.js';
-export type { NearCacheOptions, RedisLike, RedisStore, RedisStoreOptions, RedisSubscriberLike } from './redis.js';
+export type {
+  EvictionMode,
+  NearCacheOptions,
+  RedisLike,
+  RedisOverRevocationReason,
+  RedisStore,
+  RedisStoreOptions,
+  RedisSubscriberLike,
+} from './redis.js';

@@ -5,7 +5,8 @@
  *
  * Exactness rests on three rules:
  * - every write publishes the name of the key it changed, in the same Lua script as the write, on
- *   `<prefix>invalidate`; a subscriber connection receives them in order;
+ *   `<prefix>invalidate` (as `<epoch> <seq> <key>`: the history point after the write, see
+ *   redis-history.ts, which the store takes in); a subscriber connection receives them in order;
  * - a value read by a round trip is cached only if no invalidation (and no link change) arrived
  *   while the read was in flight (an invalidation can overtake the reply on the other socket);
  * - the cache is used only while the link is proven alive: subscribed, and the store's own
@@ -82,18 +83,26 @@ export interface NearCache {
 }
 
 /**
+ * Called with the history point each invalidation carries (`epoch` `null` when Redis had none);
+ * answers `'rollback'` when that point is older than the previous message's, and the cache then
+ * forgets everything (the next lookups read Redis, where the store applies its fail-safe).
+ */
+export type HistoryObserver = (epoch: string | null, seq: number) => 'ok' | 'rollback';
+
+/**
  * Starts a near-cache on `channel`. `publish` sends the heartbeat through the store's own
- * (deadline-bounded) command path.
+ * (deadline-bounded) command path; `observe` receives each invalidation's history point.
  *
  * @example
  * ```ts
- * const cache = startNearCache(options, 'jwt-extended:invalidate', (ch, msg) => send('PUBLISH', ch, msg));
+ * const cache = startNearCache(options, 'jwt-extended:invalidate', (ch, msg) => send('PUBLISH', ch, msg), () => 'ok');
  * ```
  */
 export function startNearCache(
   options: NearCacheOptions,
   channel: string,
   publish: (channel: string, message: string) => Promise<unknown>,
+  observe: HistoryObserver = () => 'ok',
 ): NearCache {
   const { subscriber } = options;
   const maxEntries = options.maxEntries ?? DEFAULT_NEAR_CACHE_ENTRIES;
@@ -117,8 +126,21 @@ export function startNearCache(
       lastBeatAt = performance.now();
       return;
     }
+    if (message.startsWith('hb:')) return; // another instance's heartbeat
+    const first = message.indexOf(' ');
+    const second = message.indexOf(' ', first + 1);
+    const seq = Number(message.slice(first + 1, second));
+    if (first <= 0 || second < 0 || !Number.isInteger(seq)) {
+      reset(); // not a message this version writes (an older writer?): it may name any key
+      return;
+    }
+    const epoch = message.slice(0, first);
+    if (observe(epoch === '-' ? null : epoch, seq) === 'rollback') {
+      reset();
+      return;
+    }
     version++;
-    entries.delete(message);
+    entries.delete(message.slice(second + 1));
   };
   const onDown = (): void => {
     subscribed = false;

@@ -6,13 +6,16 @@
  */
 import { callWithTimeout, STORE_UNAVAILABLE_MESSAGE, type RedisLike } from './redis-command.js';
 import { checkServerConfig } from './redis-config-check.js';
+import { type EvictionMode, evictionWatchOff, startEvictionWatch } from './redis-evictions.js';
+import { History, type HistoryPoint } from './redis-history.js';
 import { type NearCache, type NearCacheOptions, startNearCache } from './redis-near-cache.js';
-import { CLAIM_SCRIPT, RECOVER_SCRIPT, WIDEN_SCRIPT } from './redis-script.js';
+import { ADVANCE_SCRIPT, CHECK_SCRIPT, CLAIM_SCRIPT, LOOKUP_SCRIPT, WIDEN_SCRIPT } from './redis-script.js';
 import { checkCutoff, checkInterval, issuedBeforeCutoff, normalizeTtl } from './ttl.js';
 import type { OverRevocation, RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './types.js';
 import { JwtConfigError, StoreUnavailableError } from '../errors.js';
 
 export { STORE_UNAVAILABLE_MESSAGE, type RedisLike } from './redis-command.js';
+export type { EvictionMode } from './redis-evictions.js';
 export {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_MAX_LAG_MS,
@@ -30,6 +33,15 @@ export const DEFAULT_REDIS_PREFIX = 'jwt-extended:';
  * as requests piling up behind it.
  */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 500;
+
+/**
+ * Default {@link RedisStoreOptions.evictionCheckMs}: how often the store re-reads the server's
+ * eviction policy and eviction counter (one small script per interval and instance).
+ */
+export const DEFAULT_EVICTION_CHECK_MS = 1_000;
+
+/** The reasons a Redis store over-revokes, each counted in {@link RedisStore.overRevocations}. */
+export type RedisOverRevocationReason = 'data-loss' | 'rollback' | 'eviction';
 
 /**
  * Options of {@link createRedisStore}.
@@ -60,13 +72,35 @@ export interface RedisStoreOptions {
    */
   onError?: (error: StoreUnavailableError) => void;
   /**
-   * Called when the store finds that Redis lost its data (the epoch key is gone: a restart
-   * without persistence, `FLUSHALL`, a failover to an empty replica, an eviction) and applies
-   * the fail-safe: a global cut-off at that instant, so every token issued before it must log in
-   * again. Also called, once, when this store is the first to use an empty Redis. For alerts and
+   * Called when this store applies the fail-safe, a global cut-off at that instant (every token
+   * issued before it must log in again), with `reason`:
+   * - `'data-loss'`: the epoch key is gone (a restart without persistence, `FLUSHALL`, a failover
+   *   to an empty replica); also, once, when this store is the first to use an empty Redis;
+   * - `'rollback'`: Redis went back in time (a failover to a replica that lagged, a restore of an
+   *   older snapshot): it holds an older history point than one this instance had seen;
+   * - `'eviction'`: the server evicted keys (`evicted_keys` grew; server-wide, so any eviction).
+   * Reported once across all instances (the one whose write moved the epoch). For alerts and
    * metrics; an exception thrown by it is ignored.
    */
   onOverRevocation?: (event: OverRevocation) => void;
+  /**
+   * Watch for evictions (default `true`): where the server may evict (`maxmemory` set and a
+   * policy other than `noeviction`), every lookup and claim compares the server's `evicted_keys`
+   * with the last acknowledged value in the same atomic step, and any eviction on that server
+   * moves the global cut-off (everyone logs in again). Where `INFO` is not allowed, evictions
+   * cannot be seen: a warning says so.
+   *
+   * Security review: `false` means a revocation key evicted under memory pressure is silently
+   * forgotten and the revoked token is accepted again. Turn it off only on a server that cannot
+   * evict, or where logging everyone out at each eviction (a Redis shared with a cache) is worse.
+   */
+  detectEvictions?: boolean;
+  /**
+   * How often the server's eviction policy and counter are re-read, in ms. Default
+   * {@link DEFAULT_EVICTION_CHECK_MS}. Bounds how long an eviction after a runtime switch to an
+   * evicting policy can go unseen (lookups carry the check from the next re-read on).
+   */
+  evictionCheckMs?: number;
   /**
    * Called with each start-up warning about the server's configuration (no persistence, an
    * evicting `maxmemory-policy`, `CONFIG GET` refused). Default: `process.emitWarning`.
@@ -110,7 +144,11 @@ export interface RedisStore extends RevocationStore {
    * `checkServerConfig: false`): resolves with the warnings it reported.
    */
   checkServer(): Promise<string[]>;
-  /** Stops the near-cache (its timer and subscription); never closes the connections passed in. */
+  /** Fail-safe cut-offs this instance applied (and reported), by reason. */
+  readonly overRevocations: Readonly<Record<RedisOverRevocationReason, number>>;
+  /** What the store knows of the server's evictions (see {@link RedisStoreOptions.detectEvictions}). */
+  evictionMode(): EvictionMode;
+  /** Stops the near-cache (its timer and subscription) and the eviction checks; never closes the connections passed in. */
   close(): Promise<void>;
 }
 
@@ -120,6 +158,7 @@ interface ResolvedOptions {
   failOpen: boolean;
   onError: ((error: StoreUnavailableError) => void) | undefined;
   clock: () => number;
+  evictionCheckMs: number;
 }
 
 function resolveOptions(client: RedisLike, options: RedisStoreOptions): ResolvedOptions {
@@ -137,7 +176,11 @@ function resolveOptions(client: RedisLike, options: RedisStoreOptions): Resolved
   }
   const clock = options.clock ?? (() => Date.now() / 1000);
   if (typeof clock !== 'function') throw new JwtConfigError('clock must be a function returning epoch seconds');
-  return { prefix, timeoutMs, failOpen: options.failOpen === true, onError: options.onError, clock };
+  const evictionCheckMs = options.evictionCheckMs ?? DEFAULT_EVICTION_CHECK_MS;
+  if (!Number.isFinite(evictionCheckMs) || evictionCheckMs <= 0 || evictionCheckMs > 2_147_483_647) {
+    throw new JwtConfigError('evictionCheckMs must be a positive number of milliseconds');
+  }
+  return { prefix, timeoutMs, failOpen: options.failOpen === true, onError: options.onError, clock, evictionCheckMs };
 }
 
 /** Milliseconds for `PX`, or an empty string meaning "keep for good" to the script. */
@@ -151,18 +194,28 @@ function ttlArgument(ttlSeconds: TtlSeconds): number | '' {
  *
  * Keys (after `prefix`): `jti:<jti>`, `cutoff:<identity>`, `family:<family>` for revocations,
  * `used:<jti>` and `latest:<family>` for refresh claims, each living as long as the caller's TTL
- * (`PX`) or for good; and `epoch`, kept for good, whose value is the global cut-off.
- * `isRevoked` is a single `MGET` (one round trip) that reads `epoch` with the token's keys. Writes
- * go through small Lua scripts, so a repeated write never shortens a TTL or moves a cut-off back
- * and a refresh claim is atomic across every process.
+ * (`PX`) or for good; and, kept for good, `epoch` (the global cut-off), `seq` (revocation writes
+ * counted) and `evicted` (the server's eviction counter as last acknowledged).
+ * `isRevoked` is a single `MGET` (one round trip) that reads `epoch` and `seq` with the token's
+ * keys. Writes go through small Lua scripts, so a repeated write never shortens a TTL or moves a
+ * cut-off back and a refresh claim is atomic across every process.
  *
- * **Data loss is detected, never served.** Redis without `epoch` has lost (or never had) our
- * data: a restart without persistence, `FLUSHALL`, a failover to an empty replica, an evicted
- * key. The first lookup that sees it writes `epoch` = the current instant (atomically, once for
- * every process), which refuses every token issued before it: everyone logs in again, and no
- * revoked token comes back. `onOverRevocation` reports it. The first start against an empty Redis
- * does the same (nothing tells a new Redis from a wiped one). A failover to a replica that lags
- * (has `epoch` but misses the last writes) cannot be seen this way: see `docs/revocation.md`.
+ * **Lost revocations are detected, never served.** Three ways Redis can lose them, each found in
+ * the same round trip as the lookup (or claim) that would otherwise have trusted it, and each
+ * answered by the same fail-safe: a global cut-off at the moment it is found (the epoch moves,
+ * atomically, once for every process), which refuses every token issued before it. Everyone logs
+ * in again; no revoked token comes back. `onOverRevocation` reports it, `overRevocations` counts it.
+ * - *Data loss*: no `epoch` (a restart without persistence, `FLUSHALL`, a failover to an empty
+ *   replica). The first start against an empty Redis does the same (nothing tells a new Redis
+ *   from a wiped one).
+ * - *Rollback*: `epoch` is there but `seq` is lower than one this instance has seen (every write
+ *   increments it in the same script, and publishes it with its invalidation): a failover to a
+ *   replica that lagged, a restore of an older snapshot. Seen by any instance that saw the newer
+ *   count; writes no surviving instance saw are beyond detection (see `docs/revocation.md`).
+ * - *Eviction*: on a server that may evict (`maxmemory` and a policy other than `noeviction`,
+ *   read with `INFO` at start-up and every `evictionCheckMs`), lookups become a script that
+ *   compares `evicted_keys` with the last acknowledged value before reading. The counter is
+ *   server-wide: any eviction on that server logs everyone out, hence `noeviction`.
  * At creation the store checks the server's configuration (`CONFIG GET`) and warns when Redis
  * has no persistence or may evict keys.
  *
@@ -193,14 +246,18 @@ function ttlArgument(ttlSeconds: TtlSeconds): number | '' {
  * ```
  */
 export function createRedisStore(client: RedisLike, options: RedisStoreOptions = {}): RedisStore {
-  const { prefix, timeoutMs, failOpen, onError, clock } = resolveOptions(client, options);
+  const { prefix, timeoutMs, failOpen, onError, clock, evictionCheckMs } = resolveOptions(client, options);
   const epochKey = `${prefix}epoch`;
+  const seqKey = `${prefix}seq`;
+  const evictedKey = `${prefix}evicted`;
   const jtiKey = (jti: string): string => `${prefix}jti:${jti}`;
   const cutoffKey = (identity: string): string => `${prefix}cutoff:${identity}`;
   const familyKey = (family: string): string => `${prefix}family:${family}`;
   const usedKey = (jti: string): string => `${prefix}used:${jti}`;
   const latestKey = (family: string): string => `${prefix}latest:${family}`;
   const channel = `${prefix}invalidate`;
+  const history = new History();
+  const counts: Record<RedisOverRevocationReason, number> = { 'data-loss': 0, rollback: 0, eviction: 0 };
 
   function report(failure: StoreUnavailableError): StoreUnavailableError {
     try {
@@ -224,32 +281,104 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
     }
   }
 
-  async function widen(key: string, value: string, ttlSeconds: TtlSeconds, mode: '' | 'max'): Promise<void> {
-    await send('EVAL', WIDEN_SCRIPT, 1, key, value, ttlArgument(ttlSeconds), mode, channel);
+  /** Half a millisecond past the instant, like a logout: tokens of that millisecond are refused too. */
+  const cutoffAt = (at: number): number => (Math.floor(at * 1000) + 0.5) / 1000;
+
+  function overRevoked(reason: RedisOverRevocationReason, cutoff: number): void {
+    counts[reason]++;
+    try {
+      options.onOverRevocation?.({ reason, scope: 'global', cutoff });
+    } catch {
+      // A monitoring hook must not change what the caller sees.
+    }
   }
 
-  /** The fail-safe for a Redis without our history: a global cut-off now. Returns the cut-off in force. */
-  async function recover(at: number = clock()): Promise<number> {
-    // Half a millisecond past the instant, like a logout: tokens of that millisecond are refused too.
-    const cutoff = (Math.floor(at * 1000) + 0.5) / 1000;
-    const reply = await send('EVAL', RECOVER_SCRIPT, 1, epochKey, String(cutoff), channel);
-    if (!Array.isArray(reply) || reply[1] === null || reply[1] === undefined)
-      throw failure('Unexpected recovery reply');
-    const inForce = Number(reply[1]);
-    if (reply[0] === 1) {
-      try {
-        options.onOverRevocation?.({ reason: 'data-loss', scope: 'global', cutoff: inForce });
-      } catch {
-        // A monitoring hook must not change what the caller sees.
+  /** A history point from a reply's epoch and seq values, `null` when the epoch is missing. */
+  function pointOf(epoch: unknown, seq: unknown): HistoryPoint | null {
+    if (epoch === null || epoch === undefined || epoch === false) return null;
+    return { epoch: String(epoch), seq: Number(seq ?? 0) || 0 };
+  }
+
+  /**
+   * The fail-safe: a new era whose global cut-off is now, written only if the epoch still holds
+   * `expected` (`null`: missing). Returns the cut-off in force afterwards.
+   */
+  async function advance(
+    expected: string | null,
+    reason: RedisOverRevocationReason,
+    at: number = clock(),
+  ): Promise<number> {
+    // A few rounds at most: another process may advance at the same time, with a lower epoch
+    // than one we have seen (its clock), which we must not accept as the last word.
+    for (let round = 0; round < 3; round++) {
+      const next = history.nextEpoch(cutoffAt(at));
+      const reply = await send('EVAL', ADVANCE_SCRIPT, 3, epochKey, seqKey, evictedKey, expected ?? '', next, channel);
+      if (!Array.isArray(reply)) throw failure('Unexpected recovery reply');
+      const [applied, epoch, seq] = reply as unknown[];
+      const before = history.snapshot();
+      const point = pointOf(epoch, seq);
+      if (point === null) {
+        expected = null; // gone meanwhile: recover from nothing
+        continue;
       }
+      if (applied === 1) overRevoked(reason, Number(point.epoch));
+      if (history.observe(before, point) === 'ok') return Number(point.epoch);
+      expected = point.epoch;
+      reason = 'rollback';
     }
-    return inForce;
+    throw failure('The epoch kept moving backwards');
+  }
+
+  /** Checks a write's or claim's history point against what was seen when it was sent. */
+  async function afterWrite(before: HistoryPoint | null, epoch: unknown, seq: unknown): Promise<void> {
+    const point = pointOf(epoch, seq);
+    // A missing epoch is left to the next lookup, which finds it in the same round trip.
+    if (point !== null && history.observe(before, point) === 'rollback') await advance(point.epoch, 'rollback');
   }
 
   const near: NearCache | undefined =
     options.nearCache === undefined
       ? undefined
-      : startNearCache(options.nearCache, channel, (to, message) => send('PUBLISH', to, message));
+      : startNearCache(
+          options.nearCache,
+          channel,
+          (to, message) => send('PUBLISH', to, message),
+          (epoch, seq) => (epoch === null ? 'ok' : history.observeMessage({ epoch, seq })),
+        );
+
+  const evictions =
+    options.detectEvictions === false
+      ? evictionWatchOff()
+      : startEvictionWatch({
+          run: () =>
+            callWithTimeout(
+              client,
+              timeoutMs,
+              'EVAL',
+              CHECK_SCRIPT,
+              3,
+              epochKey,
+              seqKey,
+              evictedKey,
+              String(cutoffAt(clock())),
+              channel,
+            ),
+          intervalMs: evictionCheckMs,
+          onMoved: (epoch) => overRevoked('eviction', epoch),
+          onNoInfo: () =>
+            warn(
+              'jwt-extended: Redis refused INFO, so the revocation store cannot see evictions. Make sure the server uses maxmemory-policy noeviction (or allow INFO for this user): an evicted revocation key would let a revoked token through.',
+            ),
+        });
+
+  function warn(message: string): void {
+    try {
+      if (options.onWarning) options.onWarning(message);
+      else process.emitWarning(message, { code: 'JWT_EXTENDED_REDIS_CONFIG' });
+    } catch {
+      // A logging hook must not break the store.
+    }
+  }
 
   function keysOf(token: TokenRecord): string[] {
     // epoch and the cut-off first: every token has an identity, the other two keys are optional.
@@ -283,18 +412,36 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
 
   async function lookup(token: TokenRecord, keys: readonly string[]): Promise<boolean> {
     const version = near?.version() ?? 0;
-    const reply = await send('MGET', ...keys);
-    if (!Array.isArray(reply) || reply.length !== keys.length) {
+    const before = history.snapshot();
+    const guarded = evictions.guarded();
+    const reply = guarded
+      ? await send(
+          'EVAL',
+          LOOKUP_SCRIPT,
+          keys.length + 2,
+          ...keys,
+          seqKey,
+          evictedKey,
+          String(cutoffAt(clock())),
+          channel,
+        )
+      : await send('MGET', ...keys, seqKey);
+    if (!Array.isArray(reply) || reply.length !== keys.length + (guarded ? 2 : 1)) {
       // Refuse rather than guess what an odd client or proxy meant.
       throw failure('Unexpected MGET reply');
     }
-    const epoch = reply[0] as unknown;
-    if (epoch === null || epoch === undefined) {
-      if (decide(token, reply, -Infinity)) return true;
-      return decide(token, reply, await recover());
+    const values = reply.slice(0, keys.length) as unknown[];
+    if (guarded && reply[keys.length + 1] === 1) overRevoked('eviction', Number(values[0]));
+    const point = pointOf(values[0], reply[keys.length]);
+    if (point === null) {
+      if (decide(token, values, -Infinity)) return true;
+      return decide(token, values, await advance(null, 'data-loss'));
     }
-    near?.fill(version, keys, reply);
-    return decide(token, reply, Number(epoch));
+    if (history.observe(before, point) === 'rollback') {
+      return decide(token, values, await advance(point.epoch, 'rollback'));
+    }
+    near?.fill(version, keys, values);
+    return decide(token, values, Number(point.epoch));
   }
 
   function isRevoked(token: TokenRecord): boolean | Promise<boolean> {
@@ -302,14 +449,37 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
     return cachedAnswer(token, keys) ?? lookup(token, keys);
   }
 
+  async function widen(key: string, value: string, ttlSeconds: TtlSeconds, mode: '' | 'max'): Promise<void> {
+    const before = history.snapshot();
+    const reply = await send(
+      'EVAL',
+      WIDEN_SCRIPT,
+      3,
+      key,
+      epochKey,
+      seqKey,
+      value,
+      ttlArgument(ttlSeconds),
+      mode,
+      channel,
+    );
+    if (!Array.isArray(reply)) throw failure('Unexpected write reply');
+    await afterWrite(before, reply[0], reply[1]);
+  }
+
   // Find out at once whether Redis holds our history, so a fresh or wiped Redis gets its global
   // cut-off now rather than at the first request (which would refuse tokens minted meanwhile).
   // A failure here is not reported: the first lookup sees the same state and deals with it.
   // The cut-off is the store's creation: tokens minted while the check is in flight are not refused.
   const createdAt = clock();
-  const started: Promise<unknown> = callWithTimeout(client, timeoutMs, 'GET', epochKey)
+  const started: Promise<unknown> = callWithTimeout(client, timeoutMs, 'MGET', epochKey, seqKey)
     .then(
-      (epoch) => (epoch === null ? recover(createdAt) : undefined),
+      (reply) => {
+        const point = Array.isArray(reply) ? pointOf(reply[0], reply[1]) : undefined;
+        if (point === null) return advance(null, 'data-loss', createdAt);
+        if (point !== undefined) history.observe(null, point);
+        return undefined;
+      },
       () => undefined,
     )
     .catch(() => undefined);
@@ -320,6 +490,57 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
     return configCheck;
   };
   if (options.checkServerConfig !== false) void checkServer();
+
+  async function claim(
+    token: TokenRecord,
+    ttlSeconds: TtlSeconds,
+    reuseIntervalSeconds: number,
+  ): Promise<RefreshClaim> {
+    const intervalMs = Math.round(checkInterval(reuseIntervalSeconds) * 1000);
+    if (token.jti === null) throw new TypeError('claimRefreshToken needs a token with a jti');
+    const ttl = ttlArgument(ttlSeconds);
+    // After the start-up check, a missing epoch during a claim is a real loss, not a fresh Redis.
+    await started;
+    const keys = [epochKey, seqKey, evictedKey, usedKey(token.jti)];
+    if (token.family !== undefined) keys.push(latestKey(token.family));
+    const before = history.snapshot();
+    const guard = evictions.guarded() ? '1' : '';
+    const reply = await send(
+      'EVAL',
+      CLAIM_SCRIPT,
+      keys.length,
+      ...keys,
+      ttl,
+      intervalMs,
+      token.jti,
+      before?.epoch ?? '',
+      before?.seq ?? '',
+      guard,
+      String(cutoffAt(clock())),
+      channel,
+    );
+    const [outcome, epoch, seq] = Array.isArray(reply) ? (reply as unknown[]) : [];
+    if (outcome === 'first' || outcome === 'repeat' || outcome === 'reuse') {
+      await afterWrite(before, epoch, seq);
+      return outcome;
+    }
+    // Everything issued before now is refused from here on, this token included: the client's
+    // retry gets a clean 401 from the revocation check.
+    if (outcome === 'lost') {
+      await advance(null, 'data-loss');
+      throw failure('Redis lost its data during a refresh claim');
+    }
+    if (outcome === 'rollback') {
+      await advance(String(epoch), 'rollback');
+      throw failure('Redis went back in time before a refresh claim');
+    }
+    if (outcome === 'evicted') {
+      overRevoked('eviction', Number(epoch));
+      await afterWrite(before, epoch, seq);
+      throw failure('Redis evicted keys before a refresh claim');
+    }
+    throw failure('Unexpected claim reply');
+  }
 
   return {
     isRevoked(token) {
@@ -344,26 +565,14 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
     async revokeFamily(family, ttlSeconds) {
       await widen(familyKey(family), '1', ttlSeconds, '');
     },
-    async claimRefreshToken(token, ttlSeconds, reuseIntervalSeconds) {
-      const intervalMs = Math.round(checkInterval(reuseIntervalSeconds) * 1000);
-      if (token.jti === null) throw new TypeError('claimRefreshToken needs a token with a jti');
-      const ttl = ttlArgument(ttlSeconds);
-      // After the start-up check, a missing epoch during a claim is a real loss, not a fresh Redis.
-      await started;
-      const keys = [epochKey, usedKey(token.jti)];
-      if (token.family !== undefined) keys.push(latestKey(token.family));
-      const reply = await send('EVAL', CLAIM_SCRIPT, keys.length, ...keys, ttl, intervalMs, token.jti);
-      if (reply === 'first' || reply === 'repeat' || reply === 'reuse') return reply;
-      if (reply === 'lost') {
-        // Everything issued before now is refused from here on, this token included: the
-        // client's retry gets a clean 401 from the revocation check.
-        await recover();
-        throw failure('Redis lost its data during a refresh claim');
-      }
-      throw failure('Unexpected claim reply');
-    },
+    claimRefreshToken: claim,
     checkServer,
+    get overRevocations() {
+      return { ...counts };
+    },
+    evictionMode: () => evictions.mode(),
     async close() {
+      evictions.close();
       await near?.close();
     },
   };

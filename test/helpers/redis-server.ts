@@ -1,18 +1,25 @@
 /**
  * A real, throw-away `redis-server` for the store tests: its own free port on 127.0.0.1, no
- * persistence, and stop / kill / restart on the same port for fault tests.
+ * persistence (its own temporary `--dir`, so an explicit `SAVE` writes there and nowhere else),
+ * extra arguments for a test that needs them (`--replicaof`, `--enable-debug-command`), and
+ * stop / kill / restart on the same port for fault tests.
  *
  * A missing `redis-server` fails the suite with an explicit message instead of skipping it: CI
  * installs Redis, and a silently skipped store suite would hide a broken store.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 
 /** A running (or deliberately stopped) redis-server. */
 export interface RedisServer {
   readonly host: '127.0.0.1';
   readonly port: number;
+  /** Its working directory (`--dir`): where `SAVE` writes `dump.rdb`. */
+  readonly dir: string;
   /** Whether the process is up. */
   readonly running: boolean;
   /** Graceful shutdown (SIGTERM), resolved once the process exited. */
@@ -59,10 +66,24 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-function launch(port: number, log: string[]): ChildProcess {
+function launch(port: number, log: string[], dir: string, extra: readonly string[]): ChildProcess {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--loglevel',
+      'warning',
+      '--dir',
+      dir,
+      ...extra,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const keep = (chunk: Buffer): void => {
@@ -111,45 +132,53 @@ async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<v
  * await server.stop();
  * ```
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { args?: readonly string[] } = {}): Promise<RedisServer> {
   const log: string[] = [];
+  const extra = options.args ?? [];
+  const dir = mkdtempSync(path.join(tmpdir(), 'jwt-extended-redis-'));
   let port = 0;
   let child: ChildProcess | undefined;
   // The free port can be taken between picking and binding; a couple of attempts cover that race.
   for (let attempt = 1; child === undefined; attempt++) {
     port = await freePort();
-    const candidate = launch(port, log);
+    const candidate = launch(port, log, dir, extra);
     try {
       await waitReady(candidate, port, log);
       child = candidate;
     } catch (error) {
       await terminate(candidate, 'SIGKILL');
-      if (attempt >= 3 || (error as Error).message === NOT_INSTALLED) throw error;
+      if (attempt >= 3 || (error as Error).message === NOT_INSTALLED) {
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
     }
   }
   let current: ChildProcess = child;
   // Never leave a server behind if the test process ends without calling stop().
   const reap = (): void => {
     current.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', reap);
 
   return {
     host: '127.0.0.1',
     port,
+    dir,
     get running() {
       return current.exitCode === null && current.signalCode === null;
     },
     async stop() {
       await terminate(current, 'SIGTERM');
       process.removeListener('exit', reap);
+      rmSync(dir, { recursive: true, force: true });
     },
     async kill() {
       await terminate(current, 'SIGKILL');
     },
     async restart() {
       await terminate(current, 'SIGKILL');
-      current = launch(port, log);
+      current = launch(port, log, dir, extra);
       if (!process.listeners('exit').includes(reap)) process.on('exit', reap);
       await waitReady(current, port, log);
     },

@@ -9,6 +9,7 @@ import {
   STORE_UNAVAILABLE_MESSAGE,
   type RedisLike,
 } from '../../src/stores/redis.js';
+import { CHECK_SCRIPT } from '../../src/stores/redis-script.js';
 import type { TokenRecord } from '../../src/stores/types.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { runStoreContract } from './contract.js';
@@ -29,14 +30,14 @@ function rec(overrides: Partial<TokenRecord> = {}): TokenRecord {
   return { jti: 'j1', identity: 'alice', iat: T, exp: T + 900, ...overrides };
 }
 
-/** A client that records every command it forwards. */
+/** A client that records every command it forwards (but the periodic eviction check, which runs on a timer). */
 function spy(target: RedisLike): { client: RedisLike; commands: string[][] } {
   const commands: string[][] = [];
   return {
     commands,
     client: {
       call: (command, ...args) => {
-        commands.push([command, ...args.map(String)]);
+        if (args[0] !== CHECK_SCRIPT) commands.push([command, ...args.map(String)]);
         return target.call(command, ...args);
       },
     },
@@ -73,7 +74,7 @@ runStoreContract('redis', () => {
 });
 
 describe('createRedisStore', () => {
-  it('isRevoked is one round trip: a single MGET of the epoch, cut-off, jti and family keys', async () => {
+  it('isRevoked is one round trip: a single MGET of the epoch, cut-off, jti, family and seq keys', async () => {
     const prefix = uniquePrefix();
     const s = spy(client);
     const store = createRedisStore(s.client, { ...QUIET, prefix });
@@ -82,8 +83,8 @@ describe('createRedisStore', () => {
     await store.isRevoked(rec({ family: 'f1' }));
     await store.isRevoked(rec({ jti: null }));
     expect(s.commands).toEqual([
-      ['MGET', `${prefix}epoch`, `${prefix}cutoff:alice`, `${prefix}jti:j1`, `${prefix}family:f1`],
-      ['MGET', `${prefix}epoch`, `${prefix}cutoff:alice`],
+      ['MGET', `${prefix}epoch`, `${prefix}cutoff:alice`, `${prefix}jti:j1`, `${prefix}family:f1`, `${prefix}seq`],
+      ['MGET', `${prefix}epoch`, `${prefix}cutoff:alice`, `${prefix}seq`],
     ]);
   });
 
@@ -99,16 +100,32 @@ describe('createRedisStore', () => {
     expect(await store.claimRefreshToken(rec({ jti: 'r1', family: 'f2' }), 60, 0)).toBe('first');
     expect(await store.claimRefreshToken(rec({ jti: 'r2' }), null, 0)).toBe('first');
     expect(s.commands.map((c) => c[0])).toEqual(['EVAL', 'EVAL', 'EVAL', 'EVAL', 'EVAL']);
+    // The claim carries the history point this instance has seen: 3 writes after the start-up epoch.
+    const epoch = await client.get(`${prefix}epoch`);
+    const history = [epoch, '3', '', String(T - 3600 + 0.0005), `${prefix}invalidate`];
+    const keys = [`${prefix}epoch`, `${prefix}seq`, `${prefix}evicted`];
     expect(s.commands[3]?.slice(2)).toEqual([
-      '3',
-      `${prefix}epoch`,
+      '5',
+      ...keys,
       `${prefix}used:r1`,
       `${prefix}latest:f2`,
       '60000',
       '0',
       'r1',
+      ...history,
     ]);
-    expect(s.commands[4]?.slice(2)).toEqual(['2', `${prefix}epoch`, `${prefix}used:r2`, '', '0', 'r2']);
+    expect(s.commands[4]?.slice(2)).toEqual([
+      '4',
+      ...keys,
+      `${prefix}used:r2`,
+      '',
+      '0',
+      'r2',
+      epoch,
+      '4',
+      ...history.slice(2),
+    ]);
+    expect(await client.get(`${prefix}seq`)).toBe('5');
 
     const pttl = (key: string): Promise<number> => client.pttl(`${prefix}${key}`);
     expect(await pttl('jti:j1')).toBeGreaterThan(898_000);
