@@ -154,13 +154,8 @@ function target(c: AnyContext): kit.ResponseTarget<Response> {
 }
 
 /** `@hono/node-server` passes Node's request in `c.env.incoming`. */
-type NodeIncoming = kit.BodyStream & kit.NodeRequestLike & { readonly rawHeaders: readonly string[] };
-
-function nodeIncoming(c: AnyContext): NodeIncoming | undefined {
-  const incoming = (c.env as { incoming?: Partial<NodeIncoming> } | undefined)?.incoming;
-  return Array.isArray(incoming?.rawHeaders) && typeof incoming.headers === 'object'
-    ? (incoming as NodeIncoming)
-    : undefined;
+function nodeIncoming(c: AnyContext): kit.NodeIncoming | undefined {
+  return kit.asNodeIncoming((c.env as { incoming?: unknown } | undefined)?.incoming);
 }
 
 /**
@@ -182,10 +177,7 @@ async function port(c: AnyContext, route: kit.CompiledRoute): Promise<kit.Reques
 async function readBody(c: AnyContext, kind: kit.BodyKind): Promise<unknown> {
   try {
     if (!(await bufferWithinLimit(c))) return undefined;
-    if (kind !== 'multipart') return kit.parseRouteBody(kind, await c.req.text());
-    const fields = Object.create(null) as Record<string, unknown>;
-    for (const [name, value] of await c.req.formData()) if (!(name in fields)) fields[name] = value;
-    return fields;
+    return kind === 'multipart' ? await kit.firstFormValues(c.req) : kit.parseRouteBody(kind, await c.req.text());
   } catch {
     return undefined; // a client that hung up, an invalid multipart body
   }

@@ -165,6 +165,27 @@ function toBytes(chunk: unknown): Uint8Array | undefined {
   return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : undefined;
 }
 
+/** A Node request found where a framework keeps it: headers, raw headers and its body stream. */
+export type NodeIncoming = BodyStream & NodeRequestLike & { readonly rawHeaders: readonly string[] };
+
+/**
+ * `value` when it is shaped like Node's `IncomingMessage` (raw headers and parsed headers), else
+ * `undefined`: for fetch-based frameworks that may run on Node and keep its request somewhere
+ * (`@hono/node-server` puts it in `c.env.incoming`), so the port can read a repeated header
+ * from Node's own parsing instead of fetch's joined `Headers`.
+ *
+ * @example
+ * ```ts
+ * const incoming = asNodeIncoming((c.env as { incoming?: unknown } | undefined)?.incoming)
+ * ```
+ */
+export function asNodeIncoming(value: unknown): NodeIncoming | undefined {
+  const candidate = value as Partial<NodeIncoming> | null | undefined;
+  return Array.isArray(candidate?.rawHeaders) && typeof candidate.headers === 'object' && candidate.headers !== null
+    ? (candidate as NodeIncoming)
+    : undefined;
+}
+
 /** A Node request as {@link readRouteBody} needs it: its method, headers and body stream. */
 export interface NodeBodyRequest extends BodyStream {
   readonly method?: string | undefined;

@@ -154,3 +154,19 @@ export async function readWebBody(request: Request, limit = MAX_BODY_BYTES): Pro
     return undefined; // the client hung up mid-body
   }
 }
+
+/**
+ * A multipart body as the core reads a form: each field's first value (flask reads
+ * `request.form[name]`, the first of repeated fields). Rejects as `formData()` does on a body
+ * that is not valid multipart.
+ *
+ * @example
+ * ```ts
+ * const fields = await firstFormValues(c.req) // { csrf_token: '...' }
+ * ```
+ */
+export async function firstFormValues(body: { formData(): Promise<FormData> }): Promise<Record<string, unknown>> {
+  const fields = Object.create(null) as Record<string, unknown>;
+  for (const [name, value] of await body.formData()) if (!(name in fields)) fields[name] = value;
+  return fields;
+}

@@ -7,7 +7,14 @@ import { type IncomingMessage, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { JwtManager } from '../../src/index.js';
-import { NodeRequestPort, WebRequestPort, createCookieHelpers, writeJwtResponse } from '../../src/kit/index.js';
+import {
+  NodeRequestPort,
+  WebRequestPort,
+  asNodeIncoming,
+  createCookieHelpers,
+  firstFormValues,
+  writeJwtResponse,
+} from '../../src/kit/index.js';
 
 /** Sends raw header lines (fetch cannot send two Authorization lines) and captures the request. */
 async function receive(lines: string[]): Promise<IncomingMessage> {
@@ -54,6 +61,38 @@ describe('NodeRequestPort', () => {
       undefined,
       { csrf_token: 'a' },
     ]);
+  });
+});
+
+describe('asNodeIncoming', () => {
+  it('takes a real IncomingMessage and refuses what is not one (a fetch Request, a Hono env without it)', async () => {
+    const req = await receive(['X-One', 'a']);
+    expect(asNodeIncoming(req)).toBe(req);
+    expect(asNodeIncoming(new Request('http://x/'))).toBeUndefined();
+    expect(asNodeIncoming({ rawHeaders: [], headers: null })).toBeUndefined();
+    expect(asNodeIncoming({ headers: {} })).toBeUndefined();
+    expect(asNodeIncoming(undefined)).toBeUndefined();
+  });
+});
+
+describe('firstFormValues', () => {
+  it('keeps the first of repeated multipart fields, as flask reads request.form[name]', async () => {
+    const form = new FormData();
+    form.append('csrf_token', 'first');
+    form.append('csrf_token', 'second');
+    form.append('other', 'x');
+    const fields = await firstFormValues(new Request('http://x/', { method: 'POST', body: form }));
+    expect({ ...fields }).toEqual({ csrf_token: 'first', other: 'x' });
+    expect(Object.getPrototypeOf(fields)).toBeNull(); // a field named __proto__ stays a field
+  });
+
+  it('rejects a body that is not multipart, as formData() does', async () => {
+    const bad = new Request('http://x/', {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=zz' },
+      body: 'not multipart',
+    });
+    await expect(firstFormValues(bad)).rejects.toThrow();
   });
 });
 
