@@ -16,6 +16,7 @@ export default defineConfig({
     'adapters/fastify': 'src/adapters/fastify.ts',
     'adapters/hono': 'src/adapters/hono.ts',
     'adapters/koa': 'src/adapters/koa.ts',
+    'adapters/nestjs': 'src/adapters/nestjs.ts',
     'kit/index': 'src/kit/index.ts',
     'stores/index': 'src/stores/index.ts',
     'stores/memory': 'src/stores/memory.ts',
@@ -29,5 +30,5 @@ export default defineConfig({
   clean: true,
   // Frameworks, their type packages and Redis stay imports: the declarations must not inline a
   // copy of `@types/express-serve-static-core` (it would declare the global Express namespace twice).
-  external: [/^node:/, /^express/, /^@types\//, /^fastify/, /^hono/, /^koa/, /^@koa\//, 'ioredis'],
+  external: [/^node:/, /^express/, /^@types\//, /^fastify/, /^hono/, /^koa/, /^@koa\//, /^@nestjs\//, 'ioredis'],
 });

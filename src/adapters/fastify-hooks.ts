@@ -62,10 +62,8 @@ async function prepareParsedBody(route: kit.CompiledRoute, request: FastifyReque
 }
 
 /**
- * A body route at preParsing: reads the payload (after any decompression by earlier hooks),
- * parses it leniently onto `request.body`, verifies, and on success skips Fastify's parser for
- * this request (see {@link skipFastifyBodyParser}), so a body Fastify would refuse (invalid JSON,
- * `application/*+json`, a form without a form parser) answers as flask does, on this route only.
+ * A body route at preParsing: reads the payload (see {@link takePayloadBody}), then verifies and
+ * hands the body on to Fastify.
  */
 async function guardWithPayload(
   route: kit.CompiledRoute,
@@ -75,24 +73,39 @@ async function guardWithPayload(
   done: Done,
   guard: Guard,
 ): Promise<void> {
+  return guard(request, reply, done, await takePayloadBody(route, request, payload));
+}
+
+/**
+ * The body step of a body route at preParsing: reads the payload (after any decompression by
+ * earlier hooks) and parses it leniently onto `request.body`. Returns what continues the request
+ * without Fastify's parser (see {@link skipFastifyBodyParser}), so a body Fastify would refuse
+ * (invalid JSON, `application/*+json`, a form without a form parser) answers as flask does, on
+ * this route only; `undefined` when the payload was left to Fastify (or is a GET body, read).
+ */
+export async function takePayloadBody(
+  route: kit.CompiledRoute,
+  request: FastifyRequest,
+  payload: Readable,
+): Promise<(() => Readable) | undefined> {
   const kind = bodyKindOf(route, request);
-  if (kind === null) return guard(request, reply, done);
+  if (kind === null) return undefined;
   const limit = request.routeOptions.bodyLimit;
   const declaredLength = Number(request.headers['content-length']);
   // Treated as absent and left unread (Fastify answers its own 413 if the token is elsewhere).
   // Checked here, not by readBodyText: a decompressed payload has no headers of its own.
-  if (declaredLength > limit) return guard(request, reply, done);
+  if (declaredLength > limit) return undefined;
   const text = await kit.readBodyText(payload as unknown as kit.BodyStream, limit);
   request.body = text === undefined ? undefined : kit.parseRouteBody(kind, text);
-  if (BODYLESS.has(request.method)) return guard(request, reply, done);
+  if (BODYLESS.has(request.method)) return undefined;
   const sentLength = (payload as PayloadStream).receivedEncodedLength ?? declaredLength;
-  return guard(request, reply, done, () => {
+  return () => {
     // Should another hook look at the headers first, Fastify parses the same body as usual.
     const replay: PayloadStream = Readable.from(text === undefined ? [] : [text]);
     replay.receivedEncodedLength = Number.isNaN(sentLength) ? undefined : sentLength;
     skipFastifyBodyParser(request); // last: reading the headers spends its one look
     return replay;
-  });
+  };
 }
 
 /** Reads the body Fastify has not (never, for GET) within `bodyLimit`, onto `request.body`. */
@@ -105,7 +118,7 @@ export async function readUnparsedBody(request: FastifyRequest, route: kit.Compi
 type PayloadStream = Readable & { receivedEncodedLength?: number };
 
 /** Which body this route reads its token (or CSRF value) from in this request, if any. */
-function bodyKindOf(route: kit.CompiledRoute, request: FastifyRequest): 'json' | 'form' | null {
+export function bodyKindOf(route: kit.CompiledRoute, request: FastifyRequest): 'json' | 'form' | null {
   if (request.method === 'OPTIONS') return null; // passes unverified: its body is the app's
   const kind = kit.bodyKindFor(route, request.headers['content-type']);
   return kind === 'multipart' ? null : kind; // left to the app's multipart parser
@@ -117,7 +130,7 @@ function bodyKindOf(route: kit.CompiledRoute, request: FastifyRequest): 'json' |
  * a body; reading the content-type puts the real headers back at once, so preValidation,
  * preHandler and the handler see them unchanged.
  */
-function skipFastifyBodyParser(request: FastifyRequest): void {
+export function skipFastifyBodyParser(request: FastifyRequest): void {
   const before = request.headers;
   const extra = before === request.raw.headers ? undefined : before;
   const bodiless = Object.defineProperties(

@@ -15,6 +15,8 @@ import { createHonoWebCryptoApp } from './apps/hono-webcrypto.js';
 import { createKoaApp } from './apps/koa.js';
 import { createKoa2App } from './apps/koa2.js';
 import { type RowOverride, WEB_STANDARD_OVERRIDES } from './web-standard.js';
+import { createNestExpressApp } from './apps/nestjs-express.js';
+import { createNestFastifyApp } from './apps/nestjs-fastify.js';
 
 /** One framework under test. */
 export interface Framework {
@@ -46,6 +48,8 @@ export const FRAMEWORKS: readonly Framework[] = [
   },
   { name: 'koa', file: 'koa.ts', factory: createKoaApp },
   { name: 'koa2', file: 'koa2.ts', factory: createKoa2App },
+  { name: 'nestjs (express)', file: 'nestjs-express.ts', factory: createNestExpressApp },
+  { name: 'nestjs (fastify)', file: 'nestjs-fastify.ts', factory: createNestFastifyApp },
 ];
 
 /**

@@ -37,6 +37,7 @@ describe('package exports', () => {
         './fetch',
         './hono',
         './koa',
+        './nestjs',
         './kit',
         './stores',
         './stores/memory',
