@@ -41,6 +41,7 @@ beforeAll(async () => {
   )) as typeof Package;
   context = {
     jwt: new pkg.JwtManager({ secretKey: secret }),
+    manager: (options) => new pkg.JwtManager({ ...options, secretKey: secret }),
     async start(name, env = {}) {
       const file = compiled.outputs.get(name);
       if (file === undefined) throw new Error(`no program named ${name}`);

@@ -46,9 +46,10 @@ export const DECLARATIONS = 'package-declarations';
 /**
  * Writes the programs under `dir` (inside the consumer project), checks and emits them. The ones
  * that augment a module (`declare module`, `declare global`) are compiled each alone; the rest
- * together with a file importing every subpath of the package, so that one compilation checks
- * every declaration file of the tarball (`skipLibCheck: false`, errors under {@link DECLARATIONS});
+ * together with a file importing each of `subpaths`, so that one compilation checks every
+ * declaration file of the tarball (`skipLibCheck: false`, errors under {@link DECLARATIONS});
  * the lone ones skip that repeat (`skipLibCheck: true`), which is most of a compilation's time.
+ * With no `subpaths` nothing is lib-checked (a test that only needs a program emitted).
  */
 export function compilePrograms(dir: string, programs: DocProgram[], subpaths: string[]): CompiledPrograms {
   const srcDir = join(dir, 'src');
@@ -65,15 +66,20 @@ export function compilePrograms(dir: string, programs: DocProgram[], subpaths: s
     result.outputs.set(name, join(outDir, `${name}.js`));
   };
   for (const program of programs) write(program.name, program.lang, program.code);
-  write(DECLARATIONS, 'ts', subpaths.map((s, i) => `export type * as m${i} from '${s}';\n`).join(''));
+  if (subpaths.length > 0) {
+    write(DECLARATIONS, 'ts', subpaths.map((s, i) => `export type * as m${i} from '${s}';\n`).join(''));
+  }
 
   const augments = (program: DocProgram) => /\bdeclare\s+(module|global)\b/.test(program.code);
-  const shared = [DECLARATIONS, ...programs.filter((p) => !augments(p)).map((p) => p.name)];
+  const shared = [
+    ...(subpaths.length > 0 ? [DECLARATIONS] : []),
+    ...programs.filter((p) => !augments(p)).map((p) => p.name),
+  ];
   const groups = [
-    { names: shared, options },
+    { names: shared, options: { ...options, skipLibCheck: subpaths.length === 0 } },
     ...programs.filter(augments).map((p) => ({ names: [p.name], options: { ...options, skipLibCheck: true } })),
   ];
-  for (const group of groups) {
+  for (const group of groups.filter((g) => g.names.length > 0)) {
     const rootNames = group.names.map((name) => files.get(name) as string);
     const compilation = ts.createProgram({ rootNames, options: group.options, host });
     const emitted = compilation.emit();

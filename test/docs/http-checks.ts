@@ -5,7 +5,7 @@
  * talks to them with fetch.
  */
 import { expect } from 'vitest';
-import type { JwtManager } from 'jwt-extended';
+import type { JwtManager, JwtManagerOptions } from 'jwt-extended';
 import { startRedisServer } from '../helpers/redis-server.js';
 import type { DocProgram } from './extract.js';
 import type { RunningServer } from './processes.js';
@@ -14,6 +14,8 @@ import type { RunningServer } from './processes.js';
 export interface CheckContext {
   /** A manager from the tarball, with the `JWT_SECRET_KEY` the programs get: to mint tokens. */
   jwt: JwtManager;
+  /** Another manager from the tarball with that secret and these options. */
+  manager(options: JwtManagerOptions): JwtManager;
   start(name: string, env?: Record<string, string>): Promise<RunningServer>;
 }
 
@@ -47,6 +49,16 @@ async function call(url: string, init: RequestInit & { json?: unknown; bearer?: 
     // not JSON: keep the text
   }
   return { status: response.status, body, headers: response.headers };
+}
+
+/** The `Set-Cookie` lines of an answer, by cookie name. */
+function setCookies(answer: Answer): Map<string, string> {
+  return new Map(answer.headers.getSetCookie().map((line) => [line.slice(0, line.indexOf('=')), line]));
+}
+
+/** The value of a `Set-Cookie` line. */
+function valueOf(line: string | undefined): string {
+  return (line ?? '').slice((line ?? '').indexOf('=') + 1).split(';')[0] ?? '';
 }
 
 function payloadOf(token: string): Record<string, unknown> {
@@ -171,6 +183,104 @@ export const HTTP_CHECKS: Record<string, HttpCheck> = {
       } finally {
         await redis.stop();
       }
+    },
+  },
+
+  'cookies + CSRF guide: cookies set, a change without the CSRF header refused, refresh, logout': {
+    programs: ['cookies-csrf'],
+    async run({ start }) {
+      const { url } = await start('cookies-csrf');
+      const home = await call(`${url}/`);
+      expect([home.status, String(home.body)]).toEqual([200, expect.stringContaining("'X-CSRF-TOKEN'")]);
+      const login = await call(`${url}/login`, { method: 'POST', json: { username: 'test', password: 'test' } });
+      const lines = setCookies(login);
+      expect([...lines.keys()].sort()).toEqual(
+        ['access_token_cookie', 'csrf_access_token', 'csrf_refresh_token', 'refresh_token_cookie'].sort(),
+      );
+      expect(lines.get('access_token_cookie')).toMatch(/; HttpOnly; Path=\/; SameSite=Lax$/);
+      expect(lines.get('csrf_access_token')).not.toContain('HttpOnly');
+      const access = valueOf(lines.get('access_token_cookie'));
+      const csrf = valueOf(lines.get('csrf_access_token'));
+      expect(payloadOf(access).csrf).toBe(csrf);
+      const cookie = `access_token_cookie=${access}; csrf_access_token=${csrf}`;
+
+      const who = await call(`${url}/api/whoami`, { headers: { cookie } });
+      expect([who.status, who.body]).toEqual([200, { logged_in_as: 'test' }]);
+      const note = (headers: Record<string, string>) =>
+        call(`${url}/api/notes`, { method: 'POST', headers: { cookie, ...headers }, json: { text: 'hi' } });
+      const forged = await note({});
+      expect([forged.status, forged.body]).toEqual([401, { msg: 'Missing CSRF token' }]);
+      const wrong = await note({ 'x-csrf-token': `${csrf}x` });
+      expect([wrong.status, wrong.body]).toEqual([401, { msg: 'CSRF double submit tokens do not match' }]);
+      const saved = await note({ 'x-csrf-token': csrf });
+      expect([saved.status, saved.body]).toEqual([201, { saved: 1 }]);
+
+      const refreshCookie = `refresh_token_cookie=${valueOf(lines.get('refresh_token_cookie'))}`;
+      const refreshCsrf = valueOf(lines.get('csrf_refresh_token'));
+      const noCsrf = await call(`${url}/refresh`, { method: 'POST', headers: { cookie: refreshCookie } });
+      expect([noCsrf.status, noCsrf.body]).toEqual([401, { msg: 'Missing CSRF token' }]);
+      const refreshed = await call(`${url}/refresh`, {
+        method: 'POST',
+        headers: { cookie: refreshCookie, 'x-csrf-token': refreshCsrf },
+      });
+      expect(refreshed.status).toBe(200);
+      expect(payloadOf(valueOf(setCookies(refreshed).get('access_token_cookie')))).toMatchObject({ sub: 'test' });
+
+      const logout = await call(`${url}/logout`, { method: 'POST' });
+      expect(logout.status).toBe(200);
+      for (const line of setCookies(logout).values())
+        expect(line).toMatch(/^[a-z_]+=; Expires=Thu, 01 Jan 1970 00:00:00 GMT;/);
+      expect(setCookies(logout).size).toBe(4);
+    },
+  },
+
+  'implicit refresh guide: a new access cookie only when the token is close to expiry': {
+    programs: ['implicit-refresh'],
+    async run({ start, manager }) {
+      const { url } = await start('implicit-refresh');
+      const minter = manager({ tokenLocation: ['cookies'] });
+      const whoAmI = (token: string) =>
+        call(`${url}/api/whoami`, { headers: { cookie: `access_token_cookie=${token}` } });
+      const plenty = await whoAmI(minter.createAccessTokenSync('alice', { expiresDelta: 3600 }));
+      expect([plenty.status, plenty.body]).toEqual([200, { logged_in_as: 'alice' }]);
+      expect(plenty.headers.getSetCookie()).toEqual([]);
+      const close = await whoAmI(minter.createAccessTokenSync('alice', { expiresDelta: 60 }));
+      expect([close.status, close.body]).toEqual([200, { logged_in_as: 'alice' }]);
+      const renewed = payloadOf(valueOf(setCookies(close).get('access_token_cookie')));
+      expect(renewed).toMatchObject({ sub: 'alice', type: 'access', fresh: false });
+      expect((renewed.exp as number) - Date.now() / 1000).toBeGreaterThan(3500);
+      expect(setCookies(close).has('csrf_access_token')).toBe(true);
+      const missing = await call(`${url}/api/whoami`);
+      expect([missing.status, missing.body]).toEqual([401, { msg: 'Missing cookie "access_token_cookie"' }]);
+    },
+  },
+
+  'refresh-token guide: rotation, the retry window, and a reuse that revokes the family': {
+    programs: ['refresh-rotation'],
+    async run({ start }) {
+      const { url } = await start('refresh-rotation');
+      type Pair = { access_token: string; refresh_token: string };
+      const login = await call(`${url}/login`, { method: 'POST', json: { username: 'test', password: 'test' } });
+      const first = login.body as Pair;
+      const refresh = (token: string) => call(`${url}/refresh`, { method: 'POST', bearer: token });
+      const second = await refresh(first.refresh_token);
+      expect(second.status).toBe(200);
+      const retry = await refresh(first.refresh_token);
+      expect(retry.status).toBe(200);
+      const fourth = await refresh((retry.body as Pair).refresh_token);
+      expect(fourth.status).toBe(200);
+      const latest = fourth.body as Pair;
+      expect(payloadOf(latest.refresh_token).fam).toBe(payloadOf(first.refresh_token).fam);
+      const ok = await call(`${url}/protected`, { bearer: latest.access_token });
+      expect([ok.status, ok.body]).toEqual([200, { logged_in_as: 'test' }]);
+
+      const reuse = await refresh(first.refresh_token);
+      expect([reuse.status, reuse.body]).toEqual([401, { msg: 'Refresh token reuse detected' }]);
+      expect((await refresh(latest.refresh_token)).status).toBe(401);
+      expect((await call(`${url}/protected`, { bearer: latest.access_token })).status).toBe(401);
+      const again = await call(`${url}/login`, { method: 'POST', json: { username: 'test', password: 'test' } });
+      const fresh = await call(`${url}/protected`, { bearer: (again.body as Pair).access_token });
+      expect([fresh.status, fresh.body]).toEqual([200, { logged_in_as: 'test' }]);
     },
   },
 
