@@ -111,6 +111,7 @@ export const HTTP_CHECKS: Record<string, HttpCheck> = {
   'Fastify quick start: login, protected route, refresh': quickStartCheck('quickstart-fastify'),
   'Hono quick start: login, protected route, refresh': quickStartCheck('quickstart-hono'),
   'Koa quick start: login, protected route, refresh': quickStartCheck('quickstart-koa'),
+  'Fetch quick start: login, protected route, refresh': quickStartCheck('quickstart-fetch'),
 
   'keys: log in at the auth service, call the API that verifies from its JWKS': {
     programs: ['auth-service', 'api-service'],
