@@ -264,14 +264,9 @@ async function readBody(request: Request, kind: kit.BodyKind): Promise<unknown> 
   const bytes = await kit.readWebBody(request);
   if (bytes === undefined) return undefined;
   if (kind !== 'multipart') return kit.parseRouteBody(kind, utf8.decode(bytes));
-  try {
-    const form = await new Response(bytes, {
-      headers: { 'content-type': request.headers.get('content-type') ?? '' },
-    }).formData();
-    const fields = Object.create(null) as Record<string, unknown>;
-    for (const [name, value] of form) if (!(name in fields)) fields[name] = value;
-    return fields;
-  } catch {
-    return undefined; // an invalid multipart body: no field, as for a missing one
-  }
+  const contentType = request.headers.get('content-type') ?? '';
+  // Parsed from the bounded bytes (not the request's own body, which stays the handler's).
+  return kit.firstFormValues(new Response(bytes, { headers: { 'content-type': contentType } })).catch(
+    () => undefined, // an invalid multipart body: no field, as for a missing one
+  );
 }
