@@ -143,11 +143,17 @@ function kidOf(header: JwtHeader): string | undefined {
   return header.kid;
 }
 
-/** The public key of a one-key asymmetric manager, under its thumbprint (HMAC: nothing). */
+/**
+ * The public key of a one-key asymmetric manager, under its thumbprint (HMAC: nothing). A key of
+ * type RSA-PSS (`generateKeyPairSync('rsa-pss')`) signs and verifies PS* tokens but has no JWK
+ * form (node:crypto cannot export it, RFC 7518 has no member for its restrictions): it is left
+ * out of the set instead of failing the constructor.
+ */
 function singleKeyJwks(singles: ReadonlyMap<Algorithm, readonly BoundKey[]>): JwkSet['keys'] {
   const keys = [];
   for (const [alg, [key]] of singles) {
-    if (key !== undefined && isAsymmetric(alg)) keys.push(publicJwk(key.keyObject, alg, jwkThumbprint(key.keyObject)));
+    if (key === undefined || !isAsymmetric(alg) || key.keyObject.asymmetricKeyType === 'rsa-pss') continue;
+    keys.push(publicJwk(key.keyObject, alg, jwkThumbprint(key.keyObject)));
   }
   return keys;
 }

@@ -191,6 +191,12 @@ function importEntry(key: KeyringKey, options: KidKeyringOptions): KeyringEntry 
   const canSign = key.publicKey === undefined || key.publicKey === null;
   const signing = canSign ? importSigningKey(alg, material, what) : null;
   const verifying = importVerifyingKey(alg, signing?.keyObject ?? material, what);
+  if (verifying.keyObject.asymmetricKeyType === 'rsa-pss') {
+    // A keyring publishes its keys; JWK has no form for an RSA-PSS-restricted key.
+    throw new JwtConfigError(
+      `${what} is an RSA-PSS key, which a JWK Set cannot publish: use a plain RSA key (PS* algorithms accept it), e.g. generateKeyPairSync('rsa', { modulusLength: 3072 })`,
+    );
+  }
   const kid = key.kid ?? jwk?.kid ?? jwkThumbprint(verifying.keyObject);
   if (typeof kid !== 'string' || kid.length === 0) throw new JwtConfigError(`${what}: kid must be a non-empty string`);
   return Object.freeze({
