@@ -13,7 +13,8 @@ const CHECK_TIMEOUT_FACTOR = 4;
  * Reads `save`, `appendonly`, `maxmemory` and `maxmemory-policy` with `CONFIG GET` and reports:
  * - no persistence (`save ""` and `appendonly no`): a restart empties Redis;
  * - an evicting `maxmemory-policy` (anything but `noeviction`): Redis may drop revocation keys
- *   under memory pressure, which the epoch key does not always reveal;
+ *   under memory pressure; the store detects it (see redis-evictions.ts) but can only answer
+ *   with a global cut-off, which logs everyone out;
  * - `CONFIG` not allowed (ACLs, managed services): what to check by hand.
  * Never throws; resolves with the warnings it reported.
  *
@@ -41,7 +42,7 @@ export async function checkServerConfig(
     const policy = config.get('maxmemory-policy');
     if (policy !== undefined && policy !== 'noeviction') {
       warnings.push(
-        `jwt-extended: Redis maxmemory-policy is ${policy} (maxmemory ${config.get('maxmemory') ?? '?'}): under memory pressure Redis may evict revocation keys, and a revoked token would be accepted again. Set maxmemory-policy noeviction (revocation writes then fail loudly instead).`,
+        `jwt-extended: Redis maxmemory-policy is ${policy} (maxmemory ${config.get('maxmemory') ?? '?'}): under memory pressure Redis may evict revocation keys. The store watches evicted_keys and answers any eviction on this server by logging every user out (a global cut-off), so a revoked token never comes back, but each eviction costs everyone a new login. Set maxmemory-policy noeviction (revocation writes then fail loudly instead).`,
       );
     }
   } catch {
