@@ -16,7 +16,7 @@
 
 /**
  * What the watcher knows of the server:
- * - `'unknown'`: not checked yet (lookups carry the check, which is safe on any server);
+ * - `'unknown'`: not checked yet (lookups wait for the first check, see {@link EvictionWatch.pending});
  * - `'guarded'`: the server may evict (lookups carry the check);
  * - `'cannot-evict'`: `maxmemory` 0 or `noeviction` (plain `MGET`);
  * - `'no-info'`: `INFO` is not allowed, evictions cannot be seen (plain `MGET`, warned once);
@@ -28,17 +28,27 @@ export type EvictionMode = 'unknown' | 'guarded' | 'cannot-evict' | 'no-info' | 
 export interface EvictionWatch {
   /** Whether lookups and claims must run the eviction check in the same step. */
   guarded(): boolean;
+  /** The first check while it runs (a lookup waits for it rather than guess), `undefined` after. */
+  pending(): Promise<void> | undefined;
   /** The current mode, for tests and diagnostics. */
   mode(): EvictionMode;
-  /** Runs a check now (the start-up one is already running); resolves once it is done. */
-  check(): Promise<void>;
   close(): void;
 }
 
 /** Settings of {@link startEvictionWatch}. */
 export interface EvictionWatchSettings {
-  /** Sends the check script; resolves with its reply `{policy, maxmemory, moved, epoch}`. */
-  run: () => Promise<unknown>;
+  /**
+   * Reads `INFO` (all default sections). A plain read, so a `CLIENT PAUSE WRITE` does not hold
+   * it back, nor the store's commands queued behind it on the same connection.
+   */
+  readInfo: () => Promise<unknown>;
+  /** Reads the acknowledged eviction counter (the `evicted` key). */
+  readMarker: () => Promise<unknown>;
+  /**
+   * Runs the check script (the atomic compare and cut-off); only when the counter differs from
+   * the acknowledged one. Resolves with `{policy, maxmemory, moved, epoch}`.
+   */
+  runCheck: () => Promise<unknown>;
   /** Between two checks, in ms. */
   intervalMs: number;
   /** The check moved the epoch to `epoch` (an eviction was found): report it. */
@@ -47,13 +57,16 @@ export interface EvictionWatchSettings {
   onNoInfo: () => void;
 }
 
+const field = (text: string, name: string): string | undefined => new RegExp(`^${name}:(\\S+)`, 'm').exec(text)?.[1];
+
 /**
  * Starts watching: a first check at once, then one every `intervalMs` (an unref'd timer, so it
- * never holds a process open). A failed check (Redis down) keeps the mode it had.
+ * never holds a process open). A failed check (Redis down) keeps the mode it had; after a failed
+ * first check the mode stays `'unknown'`, which lookups treat as guarded (safe on any server).
  *
  * @example
  * ```ts
- * const watch = startEvictionWatch({ run: () => send('EVAL', CHECK_SCRIPT, ...), intervalMs: 1000, onMoved, onNoInfo });
+ * const watch = startEvictionWatch({ readInfo, readMarker, runCheck, intervalMs: 1000, onMoved, onNoInfo });
  * const script = watch.guarded() ? 'LOOKUP' : 'MGET';
  * ```
  */
@@ -62,29 +75,40 @@ export function startEvictionWatch(settings: EvictionWatchSettings): EvictionWat
   let warned = false;
   let closed = false;
 
-  const apply = (reply: unknown): void => {
-    if (!Array.isArray(reply)) return;
-    const [policy, maxmemory, moved, epoch] = reply as unknown[];
-    if (moved === 1) settings.onMoved(Number(epoch));
-    if (policy === 'noinfo') {
-      mode = 'no-info';
-      if (!warned) {
-        warned = true;
-        settings.onNoInfo();
+  const check = async (): Promise<void> => {
+    if (closed) return;
+    let text: string;
+    try {
+      text = String(await settings.readInfo());
+    } catch (error) {
+      // Only a refusal means "not allowed"; a timeout or a closed connection says nothing.
+      if (/NOPERM|no permissions/i.test(String((error as Error).cause ?? error))) {
+        mode = 'no-info';
+        if (!warned) {
+          warned = true;
+          settings.onNoInfo();
+        }
       }
       return;
     }
-    mode = Number(maxmemory) > 0 && policy !== 'noeviction' ? 'guarded' : 'cannot-evict';
+    const policy = field(text, 'maxmemory_policy');
+    mode = Number(field(text, 'maxmemory') ?? 0) > 0 && policy !== 'noeviction' ? 'guarded' : 'cannot-evict';
+    const count = field(text, 'evicted_keys');
+    if (count === undefined || String(await settings.readMarker()) === count) return;
+    const reply = await settings.runCheck();
+    if (Array.isArray(reply) && reply[2] === 1) settings.onMoved(Number(reply[3]));
   };
-  const check = (): Promise<void> => (closed ? Promise.resolve() : settings.run().then(apply, () => undefined));
+  const run = (): Promise<void> => check().catch(() => undefined);
 
-  void check();
-  const timer = setInterval(() => void check(), settings.intervalMs);
+  let first: Promise<void> | undefined = run().finally(() => {
+    first = undefined;
+  });
+  const timer = setInterval(() => void run(), settings.intervalMs);
   timer.unref();
   return {
     guarded: () => mode === 'unknown' || mode === 'guarded',
+    pending: () => first,
     mode: () => mode,
-    check,
     close() {
       closed = true;
       clearInterval(timer);
@@ -102,5 +126,5 @@ export function startEvictionWatch(settings: EvictionWatchSettings): EvictionWat
  * ```
  */
 export function evictionWatchOff(): EvictionWatch {
-  return { guarded: () => false, mode: () => 'off', check: () => Promise.resolve(), close: () => undefined };
+  return { guarded: () => false, pending: () => undefined, mode: () => 'off', close: () => undefined };
 }

@@ -350,7 +350,9 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
     options.detectEvictions === false
       ? evictionWatchOff()
       : startEvictionWatch({
-          run: () =>
+          readInfo: () => callWithTimeout(client, timeoutMs, 'INFO'),
+          readMarker: () => callWithTimeout(client, timeoutMs, 'GET', evictedKey),
+          runCheck: () =>
             callWithTimeout(
               client,
               timeoutMs,
@@ -411,6 +413,8 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
   }
 
   async function lookup(token: TokenRecord, keys: readonly string[]): Promise<boolean> {
+    const first = evictions.pending();
+    if (first !== undefined) await first; // right after creation: know whether to guard, once
     const version = near?.version() ?? 0;
     const before = history.snapshot();
     const guarded = evictions.guarded();
@@ -503,6 +507,7 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
     await started;
     const keys = [epochKey, seqKey, evictedKey, usedKey(token.jti)];
     if (token.family !== undefined) keys.push(latestKey(token.family));
+    await evictions.pending();
     const before = history.snapshot();
     const guard = evictions.guarded() ? '1' : '';
     const reply = await send(
