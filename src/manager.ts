@@ -39,15 +39,21 @@ export type { TokenPair } from './tokens.js';
 export type { JwtManagerOptions } from './options.js';
 
 /**
- * A manager of any identity, claims and user types: what adapters and stores accept.
+ * A manager of any identity, claims and user types: what adapters and stores accept. Its public
+ * members only, so the check is structural: a manager made by the CommonJS build (whose private
+ * fields TypeScript counts as different declarations) is accepted by the ESM build's adapters
+ * and the other way round.
  *
  * @example
  * ```ts
  * function jwtRequired(jwt: AnyJwtManager) { ... }
  * ```
  */
+// `useBlocklist` returns `this`, which the mapped type would turn back into the class.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyJwtManager = JwtManager<any, any, any, any>;
+export type AnyJwtManager = Omit<JwtManager<any, any, any, any>, 'useBlocklist'> & {
+  useBlocklist(store: RevocationStore): unknown;
+};
 
 type Callbacks<TInput, TIdentity, TClaims, TUser> = ManagerCallbacks<TInput, TIdentity, TClaims, TUser>;
 
@@ -105,7 +111,7 @@ export class JwtManager<
     // flask's decorators: one generic registration behind every loader's method.
     for (const name of CALLBACK_NAMES) {
       Object.defineProperty(JwtManager.prototype, name, {
-        value: function register(this: AnyJwtManager, fn: unknown) {
+        value: function register(this: JwtManager, fn: unknown) {
           return this.#register(name, fn);
         },
         writable: true,
