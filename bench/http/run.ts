@@ -18,6 +18,7 @@ import type { Spread } from '../lib/stats.js';
 import { accessClaims, header, makeKeys } from '../micro/fixtures.js';
 import { floorSigner } from '../micro/floor.js';
 import { killAll, start, stop } from './children.js';
+import { processCpuUs } from './cpu.js';
 import { load } from './loadgen.js';
 import type { LoadResult } from './loadgen.js';
 
@@ -88,7 +89,15 @@ export interface HttpRow {
   addedUs: number | null;
   /** median rps / bare median rps. */
   rpsRatio: number | null;
-  rounds: { rps: number; p99Ms: number; requests: number; socketErrors: number }[];
+  /**
+   * The server's CPU time per completed request (median over the rounds), in microseconds; `null`
+   * where the process's CPU time cannot be read (no `/proc`). Unlike `usPerRequest` it leaves out
+   * the time the server waited for a core, so it holds on a shared machine.
+   */
+  cpuUsPerRequest: number | null;
+  /** cpuUsPerRequest - the bare row's cpuUsPerRequest (same framework, same run). */
+  addedCpuUs: number | null;
+  rounds: { rps: number; p99Ms: number; requests: number; socketErrors: number; cpuUs: number | null }[];
 }
 
 /** Socket errors above this share of a round's requests make the round (and the row) fail. */
@@ -122,6 +131,8 @@ function newRow(framework: Framework, variant: Variant): HttpRow {
     usPerRequest: null,
     addedUs: null,
     rpsRatio: null,
+    cpuUsPerRequest: null,
+    addedCpuUs: null,
     rounds: [],
   };
 }
@@ -234,12 +245,17 @@ function summarize(rows: HttpRow[]): void {
     row.rps = r3(rps);
     row.p99Ms = r3(p99);
     row.usPerRequest = roundTo(1e6 / rps.median);
+    const cpu = row.rounds.map((r) => (r.cpuUs === null || r.requests === 0 ? null : r.cpuUs / r.requests));
+    if (cpu.every((x) => x !== null)) row.cpuUsPerRequest = roundTo(spread(cpu as number[]).median);
   }
   const bareUs = bare?.status === 'ok' && bare.rps !== null ? 1e6 / bare.rps.median : null;
   for (const row of rows) {
     if (row.rps === null || bareUs === null || bare?.rps == null) continue;
     row.addedUs = roundTo(1e6 / row.rps.median - bareUs, 3);
     row.rpsRatio = roundTo(row.rps.median / bare.rps.median);
+    if (row.cpuUsPerRequest !== null && bare.cpuUsPerRequest !== null) {
+      row.addedCpuUs = roundTo(row.cpuUsPerRequest - bare.cpuUsPerRequest, 3);
+    }
   }
 }
 
@@ -287,6 +303,7 @@ async function runFramework(
         const s = live[(i + r) % live.length]!;
         if (s.row.status !== 'ok') continue;
         let result: LoadResult;
+        const cpuBefore = processCpuUs(s.child?.pid);
         try {
           result = await load(ctx.loadgen, spec(s, options.http.durationS));
         } catch (error) {
@@ -304,11 +321,13 @@ async function runFramework(
           s.row.reason = `${result.socketErrors} socket errors/timeouts in ${result.requests} requests`;
           continue;
         }
+        const cpuAfter = processCpuUs(s.child?.pid);
         s.row.rounds.push({
           rps: roundTo(result.rps),
           p99Ms: roundTo(result.p99Ms),
           requests: result.requests,
           socketErrors: result.socketErrors,
+          cpuUs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
         });
       }
       log('.');

@@ -85,6 +85,11 @@ export function microTable(result: MicroResult, targets: readonly Target[]): Tab
   };
 }
 
+/** An added cost with its sign, or '-' when unknown. */
+function signed(us: number | null): string {
+  return us === null ? '-' : `${us >= 0 ? '+' : ''}${us.toFixed(2)}`;
+}
+
 export function httpTable(result: HttpResult, targets: readonly Target[]): Table {
   return {
     head: [
@@ -95,18 +100,22 @@ export function httpTable(result: HttpResult, targets: readonly Target[]): Table
       'p99',
       'us/req',
       '+us vs bare',
+      'CPU us/req',
+      '+CPU us vs bare',
       'x floor (+us)',
       'x bare rps',
       'target',
       'note',
     ],
-    align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+    align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
     rows: result.rows.map((r: HttpRow) =>
       r.rps === null
         ? [
             frameworkLabel[r.framework],
             r.label,
             statusWord(r.status),
+            '',
+            '',
             '',
             '',
             '',
@@ -123,11 +132,9 @@ export function httpTable(result: HttpResult, targets: readonly Target[]): Table
             `${Math.round(r.rps.min).toLocaleString('en-US')} - ${Math.round(r.rps.max).toLocaleString('en-US')}`,
             `${r.p99Ms!.median.toFixed(2)} ms`,
             r.usPerRequest!.toFixed(2),
-            r.variant === 'bare'
-              ? ''
-              : r.addedUs === null
-                ? '-'
-                : `${r.addedUs >= 0 ? '+' : ''}${r.addedUs.toFixed(2)}`,
+            r.variant === 'bare' ? '' : signed(r.addedUs),
+            r.cpuUsPerRequest === null ? '-' : r.cpuUsPerRequest.toFixed(2),
+            r.variant === 'bare' ? '' : signed(r.addedCpuUs),
             r.variant === 'bare' || r.variant === 'floor'
               ? ''
               : formatRatio(floorMultiple(result.rows, r.framework, r.variant)),

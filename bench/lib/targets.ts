@@ -149,9 +149,17 @@ export const floorMultipleLimits: Readonly<Record<string, number>> = {
 };
 
 /**
- * jwt-extended's added us/request over the floor middleware's, on one framework. `null` when a
- * row is missing or the floor added nothing measurable (a noise-level or negative floor would
- * make any multiple meaningless).
+ * What two rows' added costs are compared in: the server's CPU time per request over bare's when
+ * both rows have it (it holds on a shared machine), else the wall-clock `1e6 / rps` over bare's.
+ */
+export function addedCosts(a: HttpRow, b: HttpRow): [number | null, number | null] {
+  return a.addedCpuUs != null && b.addedCpuUs != null ? [a.addedCpuUs, b.addedCpuUs] : [a.addedUs, b.addedUs];
+}
+
+/**
+ * jwt-extended's added cost per request over the floor middleware's, on one framework (in server
+ * CPU time where it was read, see {@link addedCosts}). `null` when a row is missing or the floor
+ * added nothing measurable (a noise-level or negative floor would make any multiple meaningless).
  */
 export function floorMultiple(
   rows: readonly HttpRow[],
@@ -160,8 +168,10 @@ export function floorMultiple(
 ): number | null {
   const ours = rows.find((r) => r.framework === framework && r.variant === variant);
   const floor = rows.find((r) => r.framework === framework && r.variant === 'floor');
-  if (ours?.addedUs == null || floor?.addedUs == null || floor.addedUs <= 0) return null;
-  return Math.round((ours.addedUs / floor.addedUs) * 1000) / 1000;
+  if (ours === undefined || floor === undefined) return null;
+  const [mine, floors] = addedCosts(ours, floor);
+  if (mine == null || floors == null || floors <= 0) return null;
+  return Math.round((mine / floors) * 1000) / 1000;
 }
 
 export function httpTargets(rows: readonly HttpRow[]): Target[] {
@@ -171,14 +181,14 @@ export function httpTargets(rows: readonly HttpRow[]): Target[] {
     const ours = rows.find((r) => r.framework === fw && r.variant === 'jwt-extended');
     const usual = rows.find((r) => r.framework === fw && r.variant === 'usual');
     if (ours === undefined) continue;
-    const known = ours.addedUs !== null && usual?.addedUs != null;
+    const [mine, theirs] = usual === undefined ? [ours.addedUs, null] : addedCosts(ours, usual);
     targets.push({
       id: `${fw}.http.jwt-extended-vs-usual`,
       rowId: ours.id,
       description: `${fw}: jwt-extended adds fewer us/request than ${usual?.label ?? 'the usual middleware'}`,
-      status: !known ? 'n/a' : ours.addedUs! < usual!.addedUs! ? 'PASS' : 'MISS',
-      value: ours.addedUs,
-      limit: usual?.addedUs ?? null,
+      status: mine == null || theirs == null ? 'n/a' : mine < theirs ? 'PASS' : 'MISS',
+      value: mine,
+      limit: theirs,
       unit: 'us',
     });
     const limit = floorMultipleLimits[fw];

@@ -74,7 +74,12 @@ describe.each(['express', 'fastify', 'hono', 'koa'])('%s floor server', (framewo
   }, 30_000);
 });
 
-function row(framework: HttpRow['framework'], variant: HttpRow['variant'], addedUs: number | null): HttpRow {
+function row(
+  framework: HttpRow['framework'],
+  variant: HttpRow['variant'],
+  addedUs: number | null,
+  addedCpuUs: number | null = null,
+): HttpRow {
   return {
     id: `${framework}.${variant}`,
     framework,
@@ -87,6 +92,8 @@ function row(framework: HttpRow['framework'], variant: HttpRow['variant'], added
     usPerRequest: null,
     addedUs,
     rpsRatio: variant === 'bare' ? null : 0.5,
+    cpuUsPerRequest: null,
+    addedCpuUs,
     rounds: [],
   };
 }
@@ -142,6 +149,21 @@ describe('floor targets and ratios', () => {
     expect(ratios['http.fastify.jwt-extended-vs-floor']).toBe(0.5);
     expect(ratios['http.koa.jwt-extended-vs-floor']).toBe(2);
     expect(ratios['http.express.floor']).toBe(0.5);
+  });
+
+  it('compares server CPU time per request when both rows have it, wall time otherwise', () => {
+    // Wall time says 3x (a busy machine stretched the jwt-extended rounds); CPU time says 1.2x.
+    const both = [row('express', 'floor', 10, 10), row('express', 'jwt-extended', 30, 12)];
+    expect(floorMultiple(both, 'express')).toBe(1.2);
+    const target = httpTargets([...both, row('express', 'usual', 100, 11)]);
+    expect(target.find((t) => t.id === 'express.http.jwt-extended-vs-usual')).toMatchObject({
+      value: 12,
+      limit: 11,
+      status: 'MISS',
+    });
+    // One row without CPU time: both are read in wall time, never one of each.
+    const mixed = [row('express', 'floor', 10, 10), row('express', 'jwt-extended', 30, null)];
+    expect(floorMultiple(mixed, 'express')).toBe(3);
   });
 
   it('gives no multiple when the floor added nothing measurable', () => {
