@@ -57,7 +57,10 @@ afterAll(async () => {
 });
 
 function compiles(program: DocProgram): void {
-  expect(compiled.errors.get(program.name), `${program.source} does not compile`).toBe('');
+  expect(
+    compiled.errors.get(program.name),
+    `${program.source} does not compile (make it a complete program, or mark it <!-- doc-fragment: why -->)`,
+  ).toBe('');
 }
 
 describe('the code blocks of README.md and docs/', () => {
