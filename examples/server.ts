@@ -16,6 +16,8 @@ const SEED_APPS: Readonly<Record<string, string>> = {
   fastify: './seed/app-fastify.js',
   hono: './seed/app-hono.js',
   koa: './seed/app-koa.js',
+  nestjs: './nestjs/express.js',
+  'nestjs-fastify': './nestjs/fastify.js',
 };
 
 function fail(message: string): never {

@@ -1,0 +1,8 @@
+/** `FRAMEWORK=nestjs-fastify npm start`: the seed example on NestJS's Fastify platform. */
+import type { Seed, SeedServer } from '../seed/shared.js';
+import { startSeedServer as start } from './app.js';
+
+/** Starts the seed app on Nest's Fastify platform. */
+export function startSeedServer(port: number, host?: string, seed?: Seed): Promise<SeedServer> {
+  return start(port, host, seed, 'fastify');
+}
