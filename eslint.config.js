@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
  * test/lint/layers.test.ts proves each rule fails on a deliberate violation.
  */
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**', 'docs/api/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

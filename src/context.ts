@@ -11,7 +11,7 @@
  * })
  * ```
  *
- * @module
+ * @module jwt-extended/context
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { JwtNotVerifiedError } from './errors.js';

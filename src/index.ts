@@ -4,7 +4,7 @@
  * `jwt-extended/fastify`, `jwt-extended/hono` and `jwt-extended/koa`; what adapter authors need
  * is in `jwt-extended/kit`.
  *
- * @module
+ * @module jwt-extended
  */
 export { JwtManager } from './manager.js';
 export type { AnyJwtManager } from './manager.js';

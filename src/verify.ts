@@ -299,7 +299,7 @@ interface RouteOptionsResolved {
 export interface CompiledRoute extends RouteOptionsResolved {
   readonly locations: readonly TokenLocation[];
   readonly locators: readonly Locator[];
-  /** The steps of {@link STEPS} this route runs, in order. */
+  /** The steps of `STEPS` (the pipeline) this route runs, in order. */
   readonly steps: readonly Step[];
   /** True when the JSON body must be parsed before the pipeline runs. */
   readonly needsJsonBody: boolean;

@@ -14,7 +14,7 @@
  * app.get('/protected', jwtRequired(jwt), (req, res) => res.json({ current_identity: getJwtIdentity(req) }))
  * ```
  *
- * @module
+ * @module jwt-extended/express
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { AnyJwtManager, JwksResponseOptions, JwtGetters, JwtResponse, RegisteredJwtState } from '../index.js';

@@ -14,7 +14,7 @@
  * app.get('/protected', { onRequest: jwtRequired(jwt) }, async (request) => ({ id: request.jwt?.identity }))
  * ```
  *
- * @module
+ * @module jwt-extended/fastify
  */
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import type {
@@ -64,12 +64,18 @@ declare module 'fastify' {
      */
     jwt: RegisteredJwtState | null;
   }
-  /** flask's cookie helpers as reply methods (needs the `jwtExtended` plugin). */
+  // flask's cookie helpers as reply methods (need the `jwtExtended` plugin). Each member has its
+  // own comment: one on the interface would compete with Fastify's for the merged declaration.
   interface FastifyReply {
+    /** flask `set_access_cookies` on this reply (needs the `jwtExtended` plugin). */
     setAccessCookies(token: string, options?: CookieOptions): this;
+    /** flask `set_refresh_cookies` on this reply (needs the `jwtExtended` plugin). */
     setRefreshCookies(token: string, options?: CookieOptions): this;
+    /** flask `unset_jwt_cookies` on this reply (needs the `jwtExtended` plugin). */
     unsetJwtCookies(options?: UnsetOptions): this;
+    /** flask `unset_access_cookies` on this reply (needs the `jwtExtended` plugin). */
     unsetAccessCookies(options?: UnsetOptions): this;
+    /** flask `unset_refresh_cookies` on this reply (needs the `jwtExtended` plugin). */
     unsetRefreshCookies(options?: UnsetOptions): this;
   }
 }

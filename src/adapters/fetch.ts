@@ -13,7 +13,7 @@
  * export const GET = jwtRequired(jwt, (request) => Response.json({ identity: getJwtIdentity(request) }))
  * ```
  *
- * @module
+ * @module jwt-extended/fetch
  */
 import type { AnyJwtManager, JwksResponseOptions, JwtGetters, JwtResponse, RegisteredJwtState } from '../index.js';
 import type { RouteOptions } from '../index.js';

@@ -13,7 +13,7 @@
  * app.get('/protected', jwtRequired(jwt), (c) => c.json({ identity: c.get('jwt')?.identity }))
  * ```
  *
- * @module
+ * @module jwt-extended/hono
  */
 import type { Context, Env, ErrorHandler, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';

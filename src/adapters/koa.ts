@@ -18,7 +18,7 @@
  * app.use((ctx) => { ctx.body = { identity: ctx.state.jwt?.identity } })
  * ```
  *
- * @module
+ * @module jwt-extended/koa
  */
 import type { Middleware, ParameterizedContext } from 'koa';
 import type { AnyJwtManager, JwksResponseOptions, JwtGetters, RegisteredJwtState, RouteOptions } from '../index.js';

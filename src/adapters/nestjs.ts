@@ -29,7 +29,7 @@
  * export class AppModule {}
  * ```
  *
- * @module
+ * @module jwt-extended/nestjs
  */
 import type { JwtGetters } from '../index.js';
 import { coreGetters } from '../index.js';

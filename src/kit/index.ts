@@ -17,7 +17,7 @@
  * }
  * ```
  *
- * @module
+ * @module jwt-extended/kit
  */
 export {
   MAX_BODY_BYTES,

@@ -8,7 +8,7 @@
  * const store: RevocationStore = process.env.REDIS_URL ? createRedisStore(new Redis(process.env.REDIS_URL)) : createMemoryStore();
  * ```
  *
- * @module
+ * @module jwt-extended/stores
  */
 export type { OverRevocation, RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './types.js';
 export { MIN_TTL_SECONDS } from './ttl.js';

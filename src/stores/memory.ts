@@ -2,7 +2,7 @@
  * In-process revocation store: Map lookups on the hot path, bounded memory, synchronous answers.
  * Right for one process (tests, a single server); several processes need a shared store (Redis).
  *
- * @module
+ * @module jwt-extended/stores/memory
  */
 import { ExpiryHeap, type HeapNode } from './expiry-heap.js';
 import { checkCutoff, checkInterval, issuedBeforeCutoff, normalizeTtl } from './ttl.js';

@@ -16,7 +16,7 @@
 
 /**
  * What the watcher knows of the server:
- * - `'unknown'`: not checked yet (lookups wait for the first check, see {@link EvictionWatch.pending});
+ * - `'unknown'`: not checked yet (lookups wait for the first check, see `EvictionWatch.pending`);
  * - `'guarded'`: the server may evict (lookups carry the check);
  * - `'cannot-evict'`: `maxmemory` 0 or `noeviction` (plain `MGET`);
  * - `'no-info'`: `INFO` is not allowed, evictions cannot be seen (plain `MGET`, warned once);

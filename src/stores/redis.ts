@@ -2,7 +2,7 @@
  * Redis revocation store, shared by every process of an application. Takes the application's own
  * client (ioredis is an optional peer dependency; nothing here imports it).
  *
- * @module
+ * @module jwt-extended/stores/redis
  */
 import { callWithTimeout, STORE_UNAVAILABLE_MESSAGE, type RedisLike } from './redis-command.js';
 import { checkServerConfig } from './redis-config-check.js';
