@@ -4,6 +4,7 @@
  *   bun examples/bun/server.ts          # PORT (default 3000), JWT_SECRET_KEY, JWT_ALGORITHM, ...
  */
 import { createWebApp, managerFromEnv } from '../web/app.js';
+import { createHonoWebApp } from '../web/hono-app.js';
 
 // Bun's global, declared here so this file type-checks without bun-types.
 declare const Bun: {
@@ -11,9 +12,11 @@ declare const Bun: {
   readonly version: string;
 };
 
+// EXAMPLE_APP=hono serves the same routes through Hono and jwt-extended/hono.
+const build = process.env.EXAMPLE_APP === 'hono' ? createHonoWebApp : createWebApp;
 const server = Bun.serve({
   hostname: process.env.HOST ?? '127.0.0.1',
   port: Number(process.env.PORT ?? 3000),
-  fetch: createWebApp(managerFromEnv(process.env), `bun ${Bun.version}`),
+  fetch: build(managerFromEnv(process.env), `bun ${Bun.version}`),
 });
 console.log(`listening on http://127.0.0.1:${server.port}`);

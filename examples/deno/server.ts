@@ -7,6 +7,7 @@
  * TypeScript resolution, as the `.ts` files they are; an app written for Deno imports `./app.ts`.)
  */
 import { createWebApp, managerFromEnv } from '../web/app.js';
+import { createHonoWebApp } from '../web/hono-app.js';
 
 // Deno's global, declared here so this file type-checks without Deno's types.
 declare const Deno: {
@@ -19,11 +20,13 @@ declare const Deno: {
 };
 
 const env = Deno.env.toObject();
+// EXAMPLE_APP=hono serves the same routes through Hono and jwt-extended/hono.
+const build = env.EXAMPLE_APP === 'hono' ? createHonoWebApp : createWebApp;
 Deno.serve(
   {
     hostname: env.HOST ?? '127.0.0.1',
     port: Number(env.PORT ?? 3000),
     onListen: ({ port }) => console.log(`listening on http://127.0.0.1:${port}`),
   },
-  createWebApp(managerFromEnv(env), `deno ${Deno.version.deno}`),
+  build(managerFromEnv(env), `deno ${Deno.version.deno}`),
 );

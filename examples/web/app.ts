@@ -17,6 +17,8 @@ export interface ExampleEnv {
   readonly JWT_PRIVATE_KEY?: string;
   /** SPKI PEM (`-----BEGIN PUBLIC KEY-----`) of that key. */
   readonly JWT_PUBLIC_KEY?: string;
+  /** The signing engine: `auto` (default), `node` or `webcrypto`. */
+  readonly JWT_ENGINE?: string;
 }
 
 /** Used only when JWT_SECRET_KEY is unset; tokens signed with it are worthless outside development. */
@@ -37,13 +39,14 @@ export function managerFromEnv(env: ExampleEnv): JwtManager {
   const keys: JwtManagerOptions = algorithm.startsWith('HS')
     ? { secretKey: env.JWT_SECRET_KEY ?? DEVELOPMENT_SECRET }
     : { privateKey: env.JWT_PRIVATE_KEY, publicKey: env.JWT_PUBLIC_KEY };
-  return new JwtManager({ algorithm, ...keys, tokenLocation: ['headers', 'cookies'] });
+  const engine = (env.JWT_ENGINE ?? 'auto') as NonNullable<JwtManagerOptions['engine']>;
+  return new JwtManager({ algorithm, ...keys, engine, tokenLocation: ['headers', 'cookies'] });
 }
 
 type Handler = (request: Request) => Response | Promise<Response>;
 
 /** The login check of flask-jwt-extended's basic example: a real app asks its user database. */
-async function readLogin(request: Request): Promise<string | undefined> {
+export async function readLogin(request: Request): Promise<string | undefined> {
   const body = (await request.json().catch(() => null)) as { username?: unknown; password?: unknown } | null;
   return body?.username === 'test' && body.password === 'test' ? 'test' : undefined;
 }

@@ -8,15 +8,17 @@
  */
 import type { AnyJwtManager } from 'jwt-extended';
 import { type ExampleEnv, createWebApp, managerFromEnv } from '../web/app.js';
+import { createHonoWebApp } from '../web/hono-app.js';
 
 let app: ((request: Request) => Promise<Response>) | undefined;
 let jwt: AnyJwtManager | undefined;
 
 /** The Worker's module export. */
 export default {
-  fetch(request: Request, env: ExampleEnv): Promise<Response> {
+  fetch(request: Request, env: ExampleEnv & { EXAMPLE_APP?: string }): Promise<Response> {
     jwt ??= managerFromEnv(env);
-    app ??= createWebApp(jwt, 'workerd');
+    // EXAMPLE_APP=hono serves the same routes through Hono and jwt-extended/hono.
+    app ??= (env.EXAMPLE_APP === 'hono' ? createHonoWebApp : createWebApp)(jwt, 'workerd');
     return app(request);
   },
 };

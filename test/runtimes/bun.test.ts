@@ -1,7 +1,7 @@
 /**
  * Bun (from the npm registry, see scripts/install-runtimes.sh) runs the packed package: the web
  * example (`examples/bun/server.ts`, `Bun.serve` + `jwt-extended/fetch`) over real HTTP, for
- * HS256, RS256, ES256 and EdDSA.
+ * HS256, RS256, ES256 and EdDSA; its Hono variant; the WebCrypto engine by option.
  */
 import { describe, inject } from 'vitest';
 import { runtimeSuite, startServer } from './harness.js';

@@ -1,7 +1,8 @@
 /**
  * Deno (from the npm registry, see scripts/install-runtimes.sh) runs the packed package: the web
  * example (`examples/deno/server.ts`, `Deno.serve` + `jwt-extended/fetch`, the package resolved
- * from node_modules through package.json) over real HTTP, for HS256, RS256, ES256 and EdDSA.
+ * from node_modules through package.json) over real HTTP, for HS256, RS256, ES256 and EdDSA;
+ * its Hono variant; the WebCrypto engine by option.
  */
 import { describe, inject } from 'vitest';
 import { runtimeSuite, startServer } from './harness.js';

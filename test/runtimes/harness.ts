@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importSPKI, jwtVerify } from 'jose';
@@ -50,12 +50,16 @@ export async function stageApp(): Promise<{ dir: string; remove: () => void }> {
   for (const example of ['web', 'bun', 'deno', 'worker']) {
     cpSync(join(repoRoot, 'examples', example), join(dir, 'examples', example), { recursive: true });
   }
+  // Hono, for the Hono variant of the examples: this repository's copy (it has no dependencies).
+  const hono = join(repoRoot, 'node_modules', 'hono');
+  symlinkSync(hono, join(dir, 'node_modules', 'hono'), 'dir');
+  const honoVersion = (JSON.parse(readFileSync(join(hono, 'package.json'), 'utf8')) as { version: string }).version;
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify({
       private: true,
       type: 'module',
-      dependencies: { 'jwt-extended': 'file:./node_modules/jwt-extended' },
+      dependencies: { 'jwt-extended': 'file:./node_modules/jwt-extended', hono: honoVersion },
     }),
   );
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
@@ -225,27 +229,65 @@ export function cookieTwin(env: KeyEnv): JwtManager {
   });
 }
 
+/** One example server of a runtime's suite. */
+interface Variant {
+  readonly label: string;
+  readonly algorithm: TestAlgorithm;
+  /** Environment added to the keys' (`EXAMPLE_APP`, `JWT_ENGINE`). */
+  readonly extra: Record<string, string>;
+  readonly app: 'fetch' | 'hono';
+  readonly engine: 'node' | 'webcrypto';
+}
+
 /**
- * The tests every runtime runs: one example server per algorithm (started in parallel on the
- * staged package), each checked for tokens and for the cookie flow, and the engine `auto` chose.
+ * The tests every runtime runs, each on its own example server (all started in parallel on the
+ * staged package): the fetch app for each of the four algorithms on the engine `engine: 'auto'`
+ * picks; the Hono app (jwt-extended/hono) with ES256; where `auto` picks node:crypto, the fetch app
+ * on the WebCrypto engine with RS256. Each is checked for its runtime and engine, tokens, and the
+ * cookie flow.
  */
 export function runtimeSuite(options: {
-  /** Starts the example server for one key environment in the staged app directory. */
+  /** Starts the example server for one environment in the staged app directory. */
   start: (dir: string, env: KeyEnv) => Promise<RunningServer>;
   /** The engine `engine: 'auto'` must pick on this runtime. */
   engine: 'node' | 'webcrypto';
   /** What `/about` says the runtime is, e.g. /^bun 1\./. */
   runtime: RegExp;
 }): void {
-  const servers = new Map<TestAlgorithm, { server: RunningServer; env: KeyEnv }>();
+  const variants: Variant[] = [
+    ...ALGORITHMS.map((algorithm): Variant => ({
+      label: algorithm,
+      algorithm,
+      extra: {},
+      app: 'fetch',
+      engine: options.engine,
+    })),
+    {
+      label: 'Hono app, ES256',
+      algorithm: 'ES256',
+      extra: { EXAMPLE_APP: 'hono' },
+      app: 'hono',
+      engine: options.engine,
+    },
+  ];
+  if (options.engine === 'node') {
+    variants.push({
+      label: 'WebCrypto engine, RS256',
+      algorithm: 'RS256',
+      extra: { JWT_ENGINE: 'webcrypto' },
+      app: 'fetch',
+      engine: 'webcrypto',
+    });
+  }
+  const servers = new Map<string, { server: RunningServer; env: KeyEnv }>();
   let remove = (): void => undefined;
   beforeAll(async () => {
     const staged = await stageApp();
     remove = staged.remove;
     await Promise.all(
-      ALGORITHMS.map(async (algorithm) => {
-        const env = keyEnv(algorithm);
-        servers.set(algorithm, { server: await options.start(staged.dir, env), env });
+      variants.map(async (variant) => {
+        const env = { ...keyEnv(variant.algorithm), ...variant.extra };
+        servers.set(variant.label, { server: await options.start(staged.dir, env), env });
       }),
     );
   }, 300_000);
@@ -254,20 +296,24 @@ export function runtimeSuite(options: {
     remove();
   });
 
-  for (const algorithm of ALGORITHMS) {
+  for (const variant of variants) {
     const get = (): { server: RunningServer; env: KeyEnv } => {
-      const entry = servers.get(algorithm);
-      if (entry === undefined) throw new Error(`no ${algorithm} server`);
+      const entry = servers.get(variant.label);
+      if (entry === undefined) throw new Error(`no ${variant.label} server`);
       return entry;
     };
-    it(`${algorithm}: runs the built package on the expected runtime and engine`, async () => {
+    it(`${variant.label}: runs the built package on the expected runtime, app and engine`, async () => {
       const about = (await (await fetch(`${get().server.baseUrl}/about`)).json()) as Record<string, string>;
       expect(about.runtime).toMatch(options.runtime);
-      expect([about.engine, about.algorithm]).toEqual([options.engine, algorithm]);
+      expect([about.app ?? 'fetch', about.engine, about.algorithm]).toEqual([
+        variant.app,
+        variant.engine,
+        variant.algorithm,
+      ]);
     });
-    it(`${algorithm}: creates tokens that verify elsewhere, verifies Node's, refuses a forged one, refreshes`, () =>
+    it(`${variant.label}: creates tokens that verify elsewhere, verifies Node's, refuses a forged one, refreshes`, () =>
       checkTokens(get().server.baseUrl, get().env));
-    it(`${algorithm}: cookie login, CSRF double submit on a protected POST, logout`, () =>
+    it(`${variant.label}: cookie login, CSRF double submit on a protected POST, logout`, () =>
       checkCookies(get().server.baseUrl, cookieTwin(get().env)));
   }
 }
