@@ -30,6 +30,8 @@ export interface LoadSpec {
   durationS: number;
   /** e.g. ['taskset', '-c', '1'] or [] */
   pin: readonly string[];
+  /** A wrk Lua script that makes each request itself, and its arguments (wrk only). */
+  script?: { file: string; args: readonly string[] };
 }
 
 function run(command: string, args: readonly string[], timeoutMs: number): Promise<string> {
@@ -85,8 +87,13 @@ function wrk(spec: LoadSpec): Promise<LoadResult> {
     '10s',
     ...spec.headers.flatMap((line) => ['-H', line]),
     // wrk has no method option: a one-line script sets it.
-    ...(spec.method === 'GET' ? [] : ['-s', path.join(repoRoot, 'bench', 'http', 'post.lua')]),
+    ...(spec.script !== undefined
+      ? ['-s', spec.script.file]
+      : spec.method === 'GET'
+        ? []
+        : ['-s', path.join(repoRoot, 'bench', 'http', 'post.lua')]),
     spec.url,
+    ...(spec.script !== undefined ? ['--', ...spec.script.args] : []),
   ];
   const [cmd, full] = withPin(spec.pin, 'wrk', args);
   return run(cmd, full, (spec.durationS + 30) * 1000).then(parseWrk);
@@ -102,6 +109,7 @@ interface AutocannonJson {
 }
 
 function autocannon(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.script !== undefined) return Promise.reject(new Error('this row needs wrk (a Lua script)'));
   const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
   const args = [
     bin,

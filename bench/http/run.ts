@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import * as os from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { ChildProcess } from 'node:child_process';
 import { hasCommand } from '../lib/machine.js';
 import { firstLine } from '../lib/optional.js';
@@ -20,7 +21,8 @@ import { floorSigner } from '../micro/floor.js';
 import { killAll, start, stop } from './children.js';
 import { processCpuUs } from './cpu.js';
 import { load } from './loadgen.js';
-import type { LoadResult } from './loadgen.js';
+import type { LoadResult, LoadSpec } from './loadgen.js';
+import { refreshRotationOptions } from './servers/rotation.js';
 
 export const frameworks = ['express', 'fastify', 'hono', 'koa'] as const;
 export type Framework = (typeof frameworks)[number];
@@ -36,6 +38,7 @@ export const variants = [
   'jwt-extended',
   'jwt-extended-cookie-csrf',
   'jwt-extended-revocation',
+  'jwt-extended-refresh',
   'jwt-extended-previous',
 ] as const;
 export type Variant = (typeof variants)[number];
@@ -46,11 +49,16 @@ const variantLabel: Record<Exclude<Variant, 'usual'>, string> = {
   'jwt-extended': 'jwt-extended',
   'jwt-extended-cookie-csrf': 'jwt-extended: cookie + CSRF header (POST)',
   'jwt-extended-revocation': 'jwt-extended: memory revocation store',
+  'jwt-extended-refresh': 'jwt-extended: refresh with rotation (POST, new pair each request)',
   'jwt-extended-previous': 'jwt-extended (previous build)',
 };
 
-/** What the load generator sends to a variant: the cookie row POSTs its cookie and CSRF header. */
+/**
+ * What the load generator sends to a variant: the cookie row POSTs its cookie and CSRF header; the
+ * refresh row's requests are made by bench/http/refresh.lua, each with a refresh token never sent before.
+ */
 function requestFor(variant: Variant, token: string): { method: 'GET' | 'POST'; headers: string[] } {
+  if (variant === 'jwt-extended-refresh') return { method: 'POST', headers: [] };
   if (variant !== 'jwt-extended-cookie-csrf') return { method: 'GET', headers: [`Authorization: Bearer ${token}`] };
   return { method: 'POST', headers: [`Cookie: access_token_cookie=${token}`, `X-CSRF-TOKEN: ${csrfOf(token)}`] };
 }
@@ -203,9 +211,49 @@ function startServer(
   });
 }
 
+/**
+ * Refresh tokens of the refresh row's family layout (`createTokenPair`), signed with the servers'
+ * secret by a manager of the same options: each is accepted once by the server, as a client's first
+ * refresh after its login. Loaded from the built package, as the servers load it.
+ */
+async function mintRefreshTokens(secret: string, count: number): Promise<string[]> {
+  const core = (await import('jwt-extended')) as {
+    JwtManager: new (o: Record<string, unknown>) => { createTokenPair(i: unknown): Promise<{ refreshToken: string }> };
+  };
+  const { createMemoryStore } = (await import('jwt-extended/stores/memory')) as { createMemoryStore(): unknown };
+  const jwt = new core.JwtManager({
+    secretKey: secret,
+    algorithm: 'HS256',
+    blocklist: createMemoryStore(),
+    ...refreshRotationOptions,
+  });
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) tokens.push((await jwt.createTokenPair('test')).refreshToken);
+  return tokens;
+}
+
+/** The refresh row must rotate: a fresh refresh token gets a new pair, which works; the spent one is a 401. */
+async function refreshCheck(url: string, secret: string): Promise<void> {
+  const post = (token: string) => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  const [first] = await mintRefreshTokens(secret, 1);
+  const good = await post(first!);
+  const body = (await good.json()) as { sub?: unknown; refresh_token?: unknown };
+  if (good.status !== 200 || body.sub !== 'test' || typeof body.refresh_token !== 'string') {
+    throw new Error(`POST /p with a fresh refresh token gave ${good.status}`);
+  }
+  const next = await post(body.refresh_token);
+  await next.arrayBuffer();
+  if (next.status !== 200) throw new Error(`POST /p with the rotated refresh token gave ${next.status}`);
+  // Reuse of a spent token (last, since it revokes the whole family).
+  const again = await post(first!);
+  await again.arrayBuffer();
+  if (again.status !== 401) throw new Error(`POST /p with a used refresh token gave ${again.status}, not 401`);
+}
+
 /** The route must really be protected: 200 with the token, 401 without it (not for bare). */
-async function sanityCheck(server: Server, token: string): Promise<void> {
+async function sanityCheck(server: Server, token: string, secret: string): Promise<void> {
   const url = `http://127.0.0.1:${server.port}/p`;
+  if (server.variant === 'jwt-extended-refresh') return refreshCheck(url, secret);
   if (server.variant === 'jwt-extended-cookie-csrf') {
     const post = (csrf: string) =>
       fetch(url, { method: 'POST', headers: { cookie: `access_token_cookie=${token}`, 'x-csrf-token': csrf } });
@@ -259,6 +307,28 @@ function summarize(rows: HttpRow[]): void {
   }
 }
 
+/** Where the refresh row's first tokens are written; removed at the end of the HTTP part. */
+let tokenDir: string | undefined;
+
+/** A row that is not measured with this setup (no server started): n/a with its reason. */
+function notRun(framework: Framework, variant: Variant, reason: string): Promise<Server> {
+  const row = newRow(framework, variant);
+  row.status = 'n/a';
+  row.reason = reason;
+  return Promise.resolve({ variant, child: undefined, port: undefined, row });
+}
+
+/**
+ * The refresh row's script and a file of first tokens, new for every load run: one per connection
+ * and a few more, since each request uses one up and its answer brings the next.
+ */
+async function refreshScript(secret: string, options: BenchOptions): Promise<{ file: string; args: string[] }> {
+  tokenDir ??= await mkdtemp(path.join(os.tmpdir(), 'jwt-extended-bench-'));
+  const tokens = path.join(tokenDir, 'refresh-tokens.txt');
+  await writeFile(tokens, `${(await mintRefreshTokens(secret, options.http.connections + 10)).join('\n')}\n`);
+  return { file: path.join(repoRoot, 'bench', 'http', 'refresh.lua'), args: [tokens] };
+}
+
 async function runFramework(
   framework: Framework,
   ctx: {
@@ -274,38 +344,44 @@ async function runFramework(
   const { options, log } = ctx;
   const wanted = variants.filter((v) => v !== 'jwt-extended-previous' || options.baseline !== null);
   const servers = await Promise.all(
-    wanted.map((v) => startServer(framework, v, ctx.secret, ctx.serverPin, options.baseline)),
+    wanted.map((v) =>
+      v === 'jwt-extended-refresh' && ctx.loadgen !== 'wrk'
+        ? notRun(framework, v, "needs wrk: a Lua script sends each answer's refresh token in a later request")
+        : startServer(framework, v, ctx.secret, ctx.serverPin, options.baseline),
+    ),
   );
   try {
     const live: Server[] = [];
     for (const s of servers) {
       if (s.port === undefined) continue;
       try {
-        await sanityCheck(s, ctx.token);
+        await sanityCheck(s, ctx.token, ctx.secret);
         live.push(s);
       } catch (error) {
         s.row.status = 'error';
         s.row.reason = firstLine((error as Error).message);
       }
     }
-    const spec = (s: Server, durationS: number) => ({
+    const spec = async (s: Server, durationS: number): Promise<LoadSpec> => ({
       url: `http://127.0.0.1:${s.port}/p`,
       ...requestFor(s.variant, ctx.token),
       connections: options.http.connections,
       durationS,
       pin: ctx.loadPin,
+      ...(s.variant === 'jwt-extended-refresh' ? { script: await refreshScript(ctx.secret, options) } : {}),
     });
     if (options.http.warmupS > 0) {
-      for (const s of live) await load(ctx.loadgen, spec(s, options.http.warmupS)).catch(() => undefined);
+      for (const s of live) await load(ctx.loadgen, await spec(s, options.http.warmupS)).catch(() => undefined);
     }
     for (let r = 0; r < options.http.rounds; r++) {
       for (let i = 0; i < live.length; i++) {
         const s = live[(i + r) % live.length]!;
         if (s.row.status !== 'ok') continue;
         let result: LoadResult;
+        const request = await spec(s, options.http.durationS);
         const cpuBefore = processCpuUs(s.child?.pid);
         try {
-          result = await load(ctx.loadgen, spec(s, options.http.durationS));
+          result = await load(ctx.loadgen, request);
         } catch (error) {
           s.row.status = 'error';
           s.row.reason = firstLine((error as Error).message);
@@ -367,6 +443,8 @@ export async function runHttp(options: BenchOptions, log: (s: string) => void): 
     }
   } finally {
     killAll();
+    if (tokenDir !== undefined) await rm(tokenDir, { recursive: true, force: true });
+    tokenDir = undefined;
   }
   return { loadGenerator: loadgen, pinned, settings: options.http, token: { bytes: token.length }, rows };
 }

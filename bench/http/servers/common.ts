@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { importOptional } from '../../lib/optional.js';
 import { floorVerifier } from '../../micro/floor.js';
 import type { Verifier } from '../../micro/floor.js';
+import { refreshRotationOptions } from './rotation.js';
 
 export type Variant =
   | 'bare'
@@ -19,6 +20,7 @@ export type Variant =
   | 'jwt-extended'
   | 'jwt-extended-cookie-csrf'
   | 'jwt-extended-revocation'
+  | 'jwt-extended-refresh'
   | 'jwt-extended-previous';
 
 const knownVariants: readonly string[] = [
@@ -28,6 +30,7 @@ const knownVariants: readonly string[] = [
   'jwt-extended',
   'jwt-extended-cookie-csrf',
   'jwt-extended-revocation',
+  'jwt-extended-refresh',
   'jwt-extended-previous',
 ];
 export const variant = process.env.BENCH_VARIANT as Variant;
@@ -95,6 +98,20 @@ process.on('SIGTERM', () => process.exit(0));
 
 export interface Manager {
   decodeTokenSync(token: string): Record<string, unknown>;
+  rotateTokens(refreshPayload: unknown, input: unknown): Promise<{ accessToken: string; refreshToken: string }>;
+}
+
+/** The route options of the protected route: the refresh row's route takes refresh tokens only. */
+export const routeOptions: Record<string, unknown> = variant === 'jwt-extended-refresh' ? { refresh: true } : {};
+
+/**
+ * The refresh row's answer (flask's refresh route, with rotation): a new pair of the same family,
+ * whose refresh token the load generator sends next.
+ */
+export async function refreshAnswer(jwt: Manager, state: unknown): Promise<Record<string, unknown>> {
+  const sub = identityOf(state);
+  const pair = await jwt.rotateTokens((state as { payload: unknown }).payload, sub);
+  return { ok: true, sub, access_token: pair.accessToken, refresh_token: pair.refreshToken };
 }
 
 // The HTTP servers load jwt-extended as users do: the built package under its own name (bench/run.ts
@@ -123,11 +140,12 @@ export async function loadJwtExtended<A>(
   if (!mod.ok) unavailable(mod.reason);
   const options: Record<string, unknown> = { secretKey: secret, algorithm: 'HS256' };
   if (variant === 'jwt-extended-cookie-csrf') options.tokenLocation = ['cookies'];
-  if (variant === 'jwt-extended-revocation') {
+  if (variant === 'jwt-extended-revocation' || variant === 'jwt-extended-refresh') {
     const stores = await importOptional<{ createMemoryStore?: () => unknown }>('jwt-extended/stores/memory');
     if (!stores.ok || typeof stores.value.createMemoryStore !== 'function') unavailable('no memory store');
     options.blocklist = stores.value.createMemoryStore();
   }
+  if (variant === 'jwt-extended-refresh') Object.assign(options, refreshRotationOptions);
   const jwt = new Ctor(options);
   if (variant === 'jwt-extended-revocation') await revokeOthers(jwt);
   return { jwt, adapter: mod.value, core: core.value as Record<string, unknown> };

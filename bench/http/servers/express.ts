@@ -2,7 +2,19 @@
 import express from 'express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { expressjwt } from 'express-jwt';
-import { floorSub, host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
+import {
+  floorSub,
+  host,
+  identityOf,
+  loadJwtExtended,
+  refreshAnswer,
+  ready,
+  routeOptions,
+  secret,
+  subOf,
+  unavailable,
+  variant,
+} from './common.js';
 
 const app = express();
 
@@ -29,13 +41,19 @@ if (variant === 'bare') {
     res.json({ ok: true, sub: subOf((req as unknown as { auth?: unknown }).auth) });
   });
 } else {
-  const { jwt, adapter } = await loadJwtExtended<{ jwtRequired?: (m: unknown) => RequestHandler }>('express');
+  const { jwt, adapter } = await loadJwtExtended<{ jwtRequired?: (m: unknown, o: unknown) => RequestHandler }>(
+    'express',
+  );
   if (typeof adapter.jwtRequired !== 'function') unavailable('not built yet (no jwtRequired export)');
-  const protect = adapter.jwtRequired(jwt);
-  const handler: RequestHandler = (req, res) => {
-    res.json({ ok: true, sub: identityOf((req as unknown as { jwt?: unknown }).jwt) });
-  };
-  // POST for the cookie + CSRF row (CSRF is checked on POST, not GET).
+  const protect = adapter.jwtRequired(jwt, routeOptions);
+  const state = (req: unknown) => (req as { jwt?: unknown }).jwt;
+  const handler: RequestHandler =
+    variant === 'jwt-extended-refresh'
+      ? (req, res, next) => void refreshAnswer(jwt, state(req)).then((body) => res.json(body), next)
+      : (req, res) => {
+          res.json({ ok: true, sub: identityOf(state(req)) });
+        };
+  // POST for the cookie + CSRF and refresh rows (CSRF is checked on POST, not GET).
   app.get('/p', protect, handler);
   app.post('/p', protect, handler);
 }

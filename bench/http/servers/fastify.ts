@@ -2,7 +2,19 @@
 import Fastify from 'fastify';
 import type { FastifyPluginCallback, onRequestHookHandler } from 'fastify';
 import fastifyJwt from '@fastify/jwt';
-import { floorSub, host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
+import {
+  floorSub,
+  host,
+  identityOf,
+  loadJwtExtended,
+  refreshAnswer,
+  ready,
+  routeOptions,
+  secret,
+  subOf,
+  unavailable,
+  variant,
+} from './common.js';
 
 const app = Fastify({ logger: false });
 
@@ -39,18 +51,21 @@ if (variant === 'bare') {
 } else {
   const { jwt, adapter } = await loadJwtExtended<{
     jwtExtended?: FastifyPluginCallback<{ manager: unknown }>;
-    jwtRequired?: (m: unknown) => onRequestHookHandler;
+    jwtRequired?: (m: unknown, o: unknown) => onRequestHookHandler;
   }>('fastify');
   if (adapter.jwtExtended === undefined || typeof adapter.jwtRequired !== 'function') {
     unavailable('not built yet (no jwtExtended/jwtRequired export)');
   }
   await app.register(adapter.jwtExtended, { manager: jwt });
-  // POST for the cookie + CSRF row (CSRF is checked on POST, not GET).
+  // POST for the cookie + CSRF and refresh rows (CSRF is checked on POST, not GET).
   app.route({
     method: ['GET', 'POST'],
     url: '/p',
-    onRequest: adapter.jwtRequired(jwt),
-    handler: async (request) => ({ ok: true, sub: identityOf((request as unknown as { jwt?: unknown }).jwt) }),
+    onRequest: adapter.jwtRequired(jwt, routeOptions),
+    handler:
+      variant === 'jwt-extended-refresh'
+        ? async (request) => refreshAnswer(jwt, (request as unknown as { jwt?: unknown }).jwt)
+        : async (request) => ({ ok: true, sub: identityOf((request as unknown as { jwt?: unknown }).jwt) }),
   });
 }
 

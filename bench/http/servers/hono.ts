@@ -1,9 +1,21 @@
 /** Hono 4 on @hono/node-server: bare, floor, hono/jwt, jwt-extended. See common.ts for the protocol. */
 import { Hono } from 'hono';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { jwt as honoJwt } from 'hono/jwt';
 import { serve } from '@hono/node-server';
-import { floorSub, host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
+import {
+  floorSub,
+  host,
+  identityOf,
+  loadJwtExtended,
+  refreshAnswer,
+  ready,
+  routeOptions,
+  secret,
+  subOf,
+  unavailable,
+  variant,
+} from './common.js';
 
 const app = new Hono();
 
@@ -21,11 +33,19 @@ if (variant === 'bare') {
 } else if (variant === 'usual') {
   app.get('/p', honoJwt({ secret, alg: 'HS256' }), (c) => c.json({ ok: true, sub: subOf(c.get('jwtPayload')) }));
 } else {
-  const { jwt, adapter } = await loadJwtExtended<{ jwtRequired?: (m: unknown) => MiddlewareHandler }>('hono');
+  const { jwt, adapter } = await loadJwtExtended<{ jwtRequired?: (m: unknown, o: unknown) => MiddlewareHandler }>(
+    'hono',
+  );
   if (typeof adapter.jwtRequired !== 'function') unavailable('not built yet (no jwtRequired export)');
-  // POST for the cookie + CSRF row (CSRF is checked on POST, not GET).
-  app.on(['GET', 'POST'], '/p', adapter.jwtRequired(jwt), (c) =>
-    c.json({ ok: true, sub: identityOf((c.get as (k: string) => unknown)('jwt')) }),
+  // POST for the cookie + CSRF and refresh rows (CSRF is checked on POST, not GET).
+  const state = (c: Context) => (c.get as (k: string) => unknown)('jwt');
+  app.on(
+    ['GET', 'POST'],
+    '/p',
+    adapter.jwtRequired(jwt, routeOptions),
+    variant === 'jwt-extended-refresh'
+      ? async (c) => c.json(await refreshAnswer(jwt, state(c)))
+      : (c) => c.json({ ok: true, sub: identityOf(state(c)) }),
   );
 }
 

@@ -2,7 +2,19 @@
 import Koa from 'koa';
 import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
-import { floorSub, host, identityOf, loadJwtExtended, ready, secret, subOf, unavailable, variant } from './common.js';
+import {
+  floorSub,
+  host,
+  identityOf,
+  loadJwtExtended,
+  ready,
+  refreshAnswer,
+  routeOptions,
+  secret,
+  subOf,
+  unavailable,
+  variant,
+} from './common.js';
 
 const app = new Koa();
 
@@ -33,10 +45,16 @@ if (variant === 'bare') {
   app.use(koaJwt({ secret }));
   app.use(route((ctx) => ({ ok: true, sub: subOf(ctx.state.user) })));
 } else {
-  const { jwt, adapter } = await loadJwtExtended<{ jwtRequired?: (m: unknown) => Middleware }>('koa');
+  const { jwt, adapter } = await loadJwtExtended<{ jwtRequired?: (m: unknown, o: unknown) => Middleware }>('koa');
   if (typeof adapter.jwtRequired !== 'function') unavailable('not built yet (no jwtRequired export)');
-  app.use(adapter.jwtRequired(jwt));
-  app.use(route((ctx) => ({ ok: true, sub: identityOf(ctx.state.jwt) })));
+  app.use(adapter.jwtRequired(jwt, routeOptions));
+  if (variant === 'jwt-extended-refresh') {
+    app.use(async (ctx) => {
+      if (ctx.method === 'POST' && ctx.path === '/p') ctx.body = await refreshAnswer(jwt, ctx.state.jwt);
+    });
+  } else {
+    app.use(route((ctx) => ({ ok: true, sub: identityOf(ctx.state.jwt) })));
+  }
 }
 
 const server = app.listen(0, host, () => ready(server.address()));
