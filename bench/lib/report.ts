@@ -146,6 +146,32 @@ export function httpTable(result: HttpResult, targets: readonly Target[]): Table
   };
 }
 
+/** The revocation rows (bench/revocation/run.ts), their ratio to the memory store, and the propagation line. */
+export function revocationTable(result: RevocationResult): Table {
+  const rows = result.rows.map((r) => [
+    r.label,
+    formatNs(r.ns.median),
+    `${formatNs(r.ns.min)} - ${formatNs(r.ns.max)}`,
+    formatRatio(r.vsMemory),
+    r.serverUs === undefined ? '' : `${r.serverUs.toFixed(1)} us`,
+  ]);
+  const p = result.propagation;
+  rows.push([
+    `revocation on A refused on B (near-cache), over ${p.revocations.toLocaleString('en-US')} revocations`,
+    `p50 ${p.p50Ms} ms`,
+    `p99 ${p.p99Ms} ms, max ${p.maxMs} ms`,
+    '',
+    '',
+  ]);
+  for (const t of result.targets)
+    rows.push([`target: ${t.description}`, String(t.value), `limit ${t.limit}`, t.status, '']);
+  return {
+    head: ['row', 'median', 'spread (min-max)', 'x memory store', 'redis-server CPU / request'],
+    align: ['l', 'r', 'r', 'r', 'r'],
+    rows,
+  };
+}
+
 export function targetsTable(targets: readonly Target[]): Table {
   return {
     head: ['target', 'measured', 'limit', 'status'],
@@ -249,6 +275,19 @@ export async function updateDocs(file: string, summary: Summary): Promise<void> 
         `${h.loadGenerator}, ${h.settings.connections} connections, ${h.settings.rounds} rounds of ${h.settings.durationS} s after ${h.settings.warmupS} s of warm-up per server; ${h.pinned ? 'server pinned to CPU 0 and load generator to CPU 1 with `taskset`' : 'not pinned'}. Medians over the rounds.`,
         '',
         renderMarkdown(httpTable(h, summary.targets)),
+      ].join('\n'),
+    );
+  }
+  if (summary.revocation) {
+    const r = summary.revocation;
+    doc = replaceRegion(
+      doc,
+      'revocation',
+      [
+        machine,
+        `${r.settings.rounds} rounds of ${r.settings.roundMs} ms after ${r.settings.warmupMs} ms of warm-up per row, rows round-robin; median time per authorized request (HS256 bearer, \`authorize\`), spread is min-max over the rounds.`,
+        '',
+        renderMarkdown(revocationTable(r)),
       ].join('\n'),
     );
   }
