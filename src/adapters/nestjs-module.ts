@@ -15,13 +15,14 @@ import {
   type OptionalFactoryDependency,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { type AnyJwtManager, JwtConfigError, JwtManager, type JwtManagerOptions, type RouteOptions } from '../index.js';
 import { JwtExceptionFilter } from './nestjs-errors.js';
 import { JWT_EXTENDED_MODULE_OPTIONS, JwtGuard } from './nestjs-guard.js';
 import { installFastifyBodyHook } from './nestjs-fastify-body.js';
 import { JwtRouteCheck } from './nestjs-route-check.js';
+import { JwtScopeInterceptor } from './nestjs-scope.js';
 
 /** The token of the provider that reads body routes' bodies on the Fastify platform. */
 const FASTIFY_BODY_HOOK = 'jwt-extended:fastify-body-hook';
@@ -116,6 +117,8 @@ function moduleWith(
     { provide: JWT_EXTENDED_MODULE_OPTIONS, useValue: Object.freeze({ defaultRoute: options.defaultRoute }) },
     JwtGuard,
     JwtRouteCheck,
+    // Zero-argument getters (jwt-extended/context) inside protected handlers.
+    { provide: APP_INTERCEPTOR, useClass: JwtScopeInterceptor },
     {
       // Created with the app, before Nest registers its routes with Fastify.
       provide: FASTIFY_BODY_HOOK,

@@ -47,6 +47,7 @@ export {
 export type { JwtGuardDefaults } from './nestjs-guard.js';
 export { JwtExceptionFilter, JwtHttpException } from './nestjs-errors.js';
 export { JwtRouteCheck } from './nestjs-route-check.js';
+export { JwtScopeInterceptor } from './nestjs-scope.js';
 export {
   CurrentUser,
   Jwt,

@@ -35,6 +35,7 @@ import {
   JwtRequired,
   type JwtExtendedModuleOptions,
 } from '../../src/adapters/nestjs.js';
+import { getJwtIdentity as currentIdentity } from '../../src/context.js';
 import { JwtConfigError, JwtManager, type JwtManagerOptions } from '../../src/index.js';
 
 const SECRET = 'nestjs-adapter-test-secret-0123456789';
@@ -288,6 +289,23 @@ describe.each(PLATFORMS)('NestJS on %s', (platform) => {
       status: 418,
       body: { error: 'ERR_JWT_NO_AUTHORIZATION', status: 401 },
     });
+  });
+  it('zero-argument getters (jwt-extended/context) answer inside a protected handler and what it awaits', async () => {
+    @Controller()
+    class ContextController {
+      @Get('context')
+      @JwtRequired()
+      async context() {
+        await new Promise((resolve) => setTimeout(resolve, 20)); // another request runs meanwhile
+        return { identity: currentIdentity() };
+      }
+    }
+    const jwt = new JwtManager({ secretKey: SECRET });
+    const send = await start(platform, rootModule(jwt, [ContextController]));
+    const names = ['erin', 'frank', 'grace'];
+    const tokens = await Promise.all(names.map((name) => jwt.createAccessToken(name)));
+    const answers = await Promise.all(tokens.map((token) => send('/context', { token })));
+    expect(answers.map((answer) => answer.body)).toEqual(names.map((identity) => ({ identity })));
   });
 });
 
