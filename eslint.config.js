@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
  * Lint rules. The project-specific ones state the layers' arrows (docs/architecture.md): adapters
  * use the public core (`../index.js`) and the adapter kit (`../kit/index.js`), never the core's
  * internals; stores use the public core and its contracts (ports, errors, types) only; the signing
- * engine (`src/jws`) uses nothing of the core but its error classes and value types.
+ * engine (`src/jws`) uses nothing of the core but its value types (it throws its own JwsError).
  * test/lint/layers.test.ts proves each rule fails on a deliberate violation.
  */
 export default tseslint.config(
@@ -51,11 +51,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              // The engine knows no manager, pipeline, adapter or store: only the core's error
-              // classes and value types (its own error codes are the next step, see
-              // docs/architecture.md).
-              regex: '^\\.\\./(?!errors\\.js$|types\\.js$)',
-              message: 'The signing engine (src/jws) imports nothing of the core but ../errors.js and ../types.js.',
+              // The engine knows no manager, pipeline, adapter, store or flask error: only the
+              // core's value types. It throws its own JwsError, mapped in src/engine-boundary.ts.
+              regex: '^\\.\\./(?!types\\.js$)',
+              message: 'The signing engine (src/jws) imports nothing of the core but ../types.js (it throws JwsError).',
             },
           ],
         },
@@ -64,7 +63,7 @@ export default tseslint.config(
   },
   {
     // A second engine one folder down (WebCrypto) shares the engine's own modules (../*.js) and
-    // keeps the same rule towards the core: nothing but its error classes and value types.
+    // keeps the same rule towards the core: nothing but its value types.
     files: ['src/jws/*/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -72,8 +71,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.\\./\\.\\./(?!errors\\.js$|types\\.js$)',
-              message: 'The signing engine (src/jws) imports nothing of the core but ../errors.js and ../types.js.',
+              regex: '^\\.\\./\\.\\./(?!types\\.js$)',
+              message: 'The signing engine (src/jws) imports nothing of the core but ../types.js (it throws JwsError).',
             },
           ],
         },

@@ -8,6 +8,7 @@ import { type Duration, durationToSeconds } from './duration.js';
 import { JwtConfigError } from './errors.js';
 import { type Flask3LayoutOptions, type ResolvedFlask3Layout, resolveFlask3Layout } from './flask3.js';
 import type { Algorithm, TokenLocation } from './types.js';
+import { atBoundary } from './engine-boundary.js';
 import { ALGORITHMS, engineFor, isAlgorithm } from './jws/index.js';
 import type { EngineChoice, JwsEngine, KeyMaterial } from './jws/index.js';
 import { isAsymmetric } from './jws/index.js';
@@ -134,8 +135,9 @@ export interface JwtOptions {
    * (synchronous, fastest) and WebCrypto elsewhere (Workers without `nodejs_compat`, edge runtimes).
    * With `'webcrypto'` signing and verifying are asynchronous: `createAccessTokenSync` and
    * `decodeTokenSync` throw, and keys must be PEM (SPKI/PKCS#8), DER, JWK or `CryptoKey`.
+   * An object implementing `JwsEngine` plugs in another engine (its errors are `JwsError`s).
    */
-  engine?: EngineChoice;
+  engine?: EngineChoice | JwsEngine;
   /**
    * jwt-extended: also accept flask-jwt-extended 3.x tokens (identity under `identity`, claims
    * nested under `user_claims`), read as 4.x tokens; `{ write: true }` also creates tokens in the
@@ -198,7 +200,10 @@ export interface ResolvedConfig {
   readonly errorMessageKey: string;
   readonly clock: () => number;
   readonly maxTokenSize: number;
-  /** The engine chosen by the `engine` option. */
+  /**
+   * The engine chosen (or given) by the `engine` option, selected once here and wrapped so that
+   * its `JwsError`s reach the core as flask's errors (`src/engine-boundary.ts`).
+   */
   readonly engine: JwsEngine;
   /** `null` unless 3.x tokens are read (and perhaps written). */
   readonly flask3Layout: ResolvedFlask3Layout | null;
@@ -317,7 +322,7 @@ export function resolveConfig(options: JwtOptions): ResolvedConfig {
     errorMessageKey: stringOption(options.errorMessageKey, 'msg', 'errorMessageKey', false),
     clock,
     maxTokenSize,
-    engine: resolveEngine(options.engine),
+    engine: atBoundary(resolveEngine(options.engine)),
     flask3Layout: resolveFlask3Layout(options.flask3Layout),
   };
   // Key material is held where nothing prints it: not enumerable, so console.log(jwt.config),
@@ -328,7 +333,19 @@ export function resolveConfig(options: JwtOptions): ResolvedConfig {
   return Object.freeze(config);
 }
 
-function resolveEngine(choice: EngineChoice | undefined): JwsEngine {
+const ENGINE_METHODS = ['importSigningKey', 'importVerifyingKey', 'sign', 'parse', 'verify'] as const;
+
+function resolveEngine(choice: EngineChoice | JwsEngine | undefined): JwsEngine {
+  if (typeof choice === 'object' && choice !== null) {
+    const missing = ENGINE_METHODS.filter((method) => typeof choice[method] !== 'function');
+    if (missing.length > 0 || typeof choice.async !== 'boolean' || typeof choice.name !== 'string') {
+      const what = missing.length > 0 ? `no ${missing.join(', ')} method` : 'no string name or boolean async';
+      throw new JwtConfigError(
+        `engine: the object given has ${what}; pass an object implementing JwsEngine, or 'auto', 'node' or 'webcrypto'`,
+      );
+    }
+    return choice;
+  }
   if (choice !== undefined && choice !== 'auto' && choice !== 'node' && choice !== 'webcrypto') {
     throw new JwtConfigError(`engine must be 'auto', 'node' or 'webcrypto' (got '${String(choice)}')`);
   }

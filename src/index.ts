@@ -55,7 +55,8 @@ export type {
   TokenLocation,
   TokenType,
 } from './types.js';
-export type { JwkObject, KeyMaterial } from './jws/index.js';
+export type { EngineKey, EngineParsedJws, JwkObject, JwsEngine, JwsErrorCode, KeyMaterial } from './jws/index.js';
+export { JwsError } from './jws/index.js';
 export type { Jwk, JwkSet } from './keys/jwk.js';
 export { jwkThumbprint } from './keys/jwk.js';
 export type { KeyringKey } from './keys/kid-keyring.js';

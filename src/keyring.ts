@@ -18,13 +18,13 @@
 import type { ManagerCallbacks } from './callbacks.js';
 import type { ResolvedConfig } from './config.js';
 import { InvalidAlgorithmError, JwtConfigError, JwtExtendedError, UnknownKeyIdError } from './errors.js';
+import { assertAlgorithmAllowed } from './engine-boundary.js';
 import { isPromiseLike } from './internal/promise.js';
 import {
   type BoundKey,
   type EngineKey,
   type EngineParsedJws,
   type KeyMaterial,
-  assertAlgorithmAllowed,
   createKeyCache,
   isAsymmetric,
 } from './jws/index.js';

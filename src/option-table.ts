@@ -28,7 +28,8 @@ type OptionKind =
   | 'object'
   | 'boolean|object'
   | 'list|null'
-  | 'string|object|null';
+  | 'string|object|null'
+  | 'string|object';
 
 const OPTION_KINDS = {
   tokenLocation: 'locations',
@@ -80,7 +81,7 @@ const OPTION_KINDS = {
   signingKid: 'string|null',
   remoteJwks: 'string|object|null',
   refreshReuseInterval: 'number',
-  engine: 'string',
+  engine: 'string|object',
   flask3Layout: 'boolean|object',
   blocklist: 'object',
   refreshTokenRotation: 'boolean',
@@ -173,6 +174,7 @@ const KIND_DESCRIPTIONS: Readonly<Record<OptionKind, string>> = {
   'boolean|object': 'true, false or an options object',
   'list|null': 'a list or null',
   'string|object|null': 'a string, a URL, an options object or null',
+  'string|object': "'auto', 'node', 'webcrypto' or an engine object",
 };
 
 function isStringList(value: unknown): boolean {
@@ -205,6 +207,8 @@ function hasKind(value: unknown, kind: OptionKind): boolean {
       return typeof value === 'object' && value !== null && !Array.isArray(value);
     case 'list|null':
       return value === null || Array.isArray(value);
+    case 'string|object':
+      return typeof value === 'string' || (typeof value === 'object' && value !== null && !Array.isArray(value));
     case 'string|object|null':
       return value === null || typeof value === 'string' || (typeof value === 'object' && !Array.isArray(value));
     case 'boolean|object':

@@ -11,7 +11,7 @@
  * @module
  */
 import { timeOrderedJti } from './issue-time.js';
-import { pythonCompatibleJson } from './jws/index.js';
+import { pythonCompatibleJson } from './engine-boundary.js';
 
 /**
  * Where the value of one claim comes from:

@@ -11,7 +11,8 @@
  * @module
  */
 import { JwtConfigError, KeySetUnavailableError, UnknownKeyIdError } from '../errors.js';
-import { type BoundKey, importVerifyingKey, isAsymmetric } from '../jws/index.js';
+import { importVerifyingKey } from '../engine-boundary.js';
+import { type BoundKey, isAsymmetric } from '../jws/index.js';
 import { isJwkLike, jwkThumbprint } from '../keys/jwk.js';
 import type { Jwk } from '../keys/jwk.js';
 import type { Algorithm } from '../types.js';

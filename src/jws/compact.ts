@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { JwtDecodeError } from '../errors.js';
+import { JwsError } from './errors.js';
 import type { JwtHeader } from '../types.js';
 import { decodeBase64urlStrict } from './base64url.js';
 import { parseJsonObject } from './json-object.js';
@@ -35,16 +35,16 @@ let lastHeader: Record<string, unknown> = {};
 
 function checkHeader(header: Record<string, unknown>): void {
   if (Object.hasOwn(header, 'kid') && typeof header.kid !== 'string') {
-    throw new JwtDecodeError('Key ID header parameter must be a string');
+    throw new JwsError('malformed', 'Key ID header parameter must be a string');
   }
   // We implement no JWS extension, so any `crit` names one we cannot honour (RFC 7515 §4.1.11).
-  if (Object.hasOwn(header, 'crit')) throw new JwtDecodeError('Unsupported critical header parameter');
+  if (Object.hasOwn(header, 'crit')) throw new JwsError('malformed', 'Unsupported critical header parameter');
   // `jku`, `x5u`, `jwk` and `x5c` are never read: keys come from the configuration only.
 }
 
 /**
  * Takes a compact JWS apart. Checks, in flask-jwt-extended's order (its unverified decode first),
- * each failure a {@link JwtDecodeError} with PyJWT's message:
+ * each failure a `JwsError` `malformed` with PyJWT's message:
  *
  * 1. not a string: `Invalid token type. Token must be a <class 'bytes'>`;
  * 2. longer than `maxLength` characters: `Token is too large` (before any other work);
@@ -69,12 +69,12 @@ function checkHeader(header: Record<string, unknown>): void {
  * ```
  */
 export function parseCompactJws(token: unknown, maxLength: number): ParsedJws {
-  if (typeof token !== 'string') throw new JwtDecodeError("Invalid token type. Token must be a <class 'bytes'>");
-  if (token.length > maxLength) throw new JwtDecodeError('Token is too large');
+  if (typeof token !== 'string') throw new JwsError('malformed', "Invalid token type. Token must be a <class 'bytes'>");
+  if (token.length > maxLength) throw new JwsError('malformed', 'Token is too large');
 
   const firstDot = token.indexOf('.');
   const lastDot = token.lastIndexOf('.');
-  if (firstDot === lastDot) throw new JwtDecodeError('Not enough segments');
+  if (firstDot === lastDot) throw new JwsError('malformed', 'Not enough segments');
 
   const headerSegment = token.slice(0, firstDot);
   const known = headerSegment === lastHeaderSegment;
@@ -85,15 +85,15 @@ export function parseCompactJws(token: unknown, maxLength: number): ParsedJws {
     header = { ...lastHeader };
   } else {
     const headerBytes = decodeBase64urlStrict(headerSegment);
-    if (headerBytes === undefined) throw new JwtDecodeError('Invalid header padding');
+    if (headerBytes === undefined) throw new JwsError('malformed', 'Invalid header padding');
     header = parseJsonObject(headerBytes, 'header');
   }
 
   const payloadBytes = decodeBase64urlStrict(token.slice(firstDot + 1, lastDot));
-  if (payloadBytes === undefined) throw new JwtDecodeError('Invalid payload padding');
+  if (payloadBytes === undefined) throw new JwsError('malformed', 'Invalid payload padding');
 
   const signature = decodeBase64urlStrict(token.slice(lastDot + 1));
-  if (signature === undefined) throw new JwtDecodeError('Invalid crypto padding');
+  if (signature === undefined) throw new JwsError('malformed', 'Invalid crypto padding');
 
   const payload = parseJsonObject(payloadBytes, 'payload');
   if (!known) {

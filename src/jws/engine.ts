@@ -54,7 +54,8 @@ export interface EngineParsedJws {
  * ```
  */
 export interface JwsEngine {
-  readonly name: 'node' | 'webcrypto';
+  /** `'node'` and `'webcrypto'` name the built-in engines; a plugged-in engine names itself. */
+  readonly name: string;
   /** Whether `sign` and `verify` return promises. */
   readonly async: boolean;
   importSigningKey(alg: Algorithm, material: unknown, what?: string): EngineKey;

@@ -8,6 +8,8 @@ export { decodeBase64urlStrict, encodeBase64url } from './base64url.js';
 export { parseCompactJws } from './compact.js';
 export type { ParsedJws } from './compact.js';
 export { engineFor, nodeCryptoEngine } from './engine.js';
+export { JwsError } from './errors.js';
+export type { JwsErrorCode } from './errors.js';
 export type { EngineChoice, EngineKey, EngineParsedJws, JwsEngine } from './engine.js';
 export { pythonCompatibleJson, sortedHeaderJson } from './json.js';
 export { createKeyCache } from './key-cache.js';

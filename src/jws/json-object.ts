@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { JwtDecodeError } from '../errors.js';
+import { JwsError } from './errors.js';
 import { jsonSyntaxReason } from './json-error.js';
 
 /** Which segment a message names. */
@@ -16,7 +16,7 @@ export type JwsJsonPart = 'header' | 'payload';
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Decodes UTF-8 strictly and parses a JSON object, refusing anything else with a `JwtDecodeError`
+ * Decodes UTF-8 strictly and parses a JSON object, refusing anything else with a `JwsError` `malformed`
  * whose reason is a position in Python's words, never the input's text (V8's own message quotes
  * it and changes between Node versions).
  *
@@ -30,16 +30,16 @@ export function parseJsonObject(bytes: Uint8Array, part: JwsJsonPart): Record<st
   try {
     text = UTF8.decode(bytes);
   } catch {
-    throw new JwtDecodeError(`Invalid ${part} string: not valid UTF-8`);
+    throw new JwsError('malformed', `Invalid ${part} string: not valid UTF-8`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new JwtDecodeError(`Invalid ${part} string: ${jsonSyntaxReason(text)}`);
+    throw new JwsError('malformed', `Invalid ${part} string: ${jsonSyntaxReason(text)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new JwtDecodeError(`Invalid ${part} string: must be a json object`);
+    throw new JwsError('malformed', `Invalid ${part} string: must be a json object`);
   }
   return value as Record<string, unknown>;
 }

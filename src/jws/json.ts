@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { JwtEncodeError } from '../errors.js';
+import { JwsError } from './errors.js';
 
 // Python escapes everything outside 0x20..0x7e. JSON.stringify already escapes below 0x20, so
 // what is left is DEL (0x7f) and every UTF-16 code unit above it, surrogates included.
@@ -112,7 +112,7 @@ function childPath(parentPath: string, key: string, parentIsArray: boolean): str
  * Second, slower pass run only after the fast one failed: the same rules, plus the claim path of
  * the culprit and our own cycle detection, so the message can say where the problem is.
  */
-function explainFailure(value: unknown, noun: Noun, original: unknown): JwtEncodeError {
+function explainFailure(value: unknown, noun: Noun, original: unknown): JwsError {
   const pathOf = new Map<object, string>();
   const parentOf = new Map<object, object>();
   function tracingReplacer(this: Record<string, unknown>, key: string, v: unknown): unknown {
@@ -123,7 +123,7 @@ function explainFailure(value: unknown, noun: Noun, original: unknown): JwtEncod
       out = normalise(this[key], v);
     } catch (e) {
       if (e instanceof Unserialisable) {
-        throw new JwtEncodeError(`Cannot encode the token: ${describePath(noun, path)} is ${e.why}`);
+        throw new JwsError('encode', `Cannot encode the token: ${describePath(noun, path)} is ${e.why}`);
       }
       throw e;
     }
@@ -132,7 +132,8 @@ function explainFailure(value: unknown, noun: Noun, original: unknown): JwtEncod
       // eslint-disable-next-line @typescript-eslint/no-this-alias
       for (let h: object | undefined = this; h !== undefined; h = parentOf.get(h)) {
         if (h === out) {
-          throw new JwtEncodeError(
+          throw new JwsError(
+            'encode',
             `Cannot encode the token: ${describePath(noun, path)} is a circular reference; it must be a tree of JSON data`,
           );
         }
@@ -145,10 +146,10 @@ function explainFailure(value: unknown, noun: Noun, original: unknown): JwtEncod
   try {
     JSON.stringify(value, tracingReplacer);
   } catch (e) {
-    if (e instanceof JwtEncodeError) return e;
+    if (e instanceof JwsError) return e;
   }
   // The failure came from user code (a toJSON method or a getter that threw).
-  return new JwtEncodeError(`Cannot encode the token: serialising a ${noun} threw an error (see cause)`, {
+  return new JwsError('encode', `Cannot encode the token: serialising a ${noun} threw an error (see cause)`, {
     cause: original,
   });
 }
@@ -178,7 +179,7 @@ function serialise(
     throw explainFailure(value, noun, e);
   }
   if (json === undefined) {
-    throw new JwtEncodeError(`Cannot encode the token: ${describePath(noun, '')} must be a JSON object`);
+    throw new JwsError('encode', `Cannot encode the token: ${describePath(noun, '')} must be a JSON object`);
   }
   return escapeLikePython(json);
 }
@@ -189,7 +190,7 @@ function serialise(
  * JSON provider writes). Object keys keep their insertion order. `undefined` behaves as in
  * `JSON.stringify` (dropped from objects, `null` in arrays).
  *
- * Throws {@link JwtEncodeError} naming the claim path for a BigInt, function, symbol, `NaN` or
+ * Throws `JwsError` `encode` naming the claim path for a BigInt, function, symbol, `NaN` or
  * `Infinity`, an invalid Date, a Map, a Set or a circular reference. Messages name the claim, never
  * its value.
  *
@@ -200,7 +201,7 @@ function serialise(
  * ```ts
  * pythonCompatibleJson({ sub: 'Zoë', at: new Date(Date.UTC(2022, 7, 12)) })
  * // '{"sub":"Zo\\u00eb","at":"Fri, 12 Aug 2022 00:00:00 GMT"}'
- * pythonCompatibleJson({ n: 1n }) // throws JwtEncodeError: ... claim "n" is a BigInt ...
+ * pythonCompatibleJson({ n: 1n }) // throws JwsError: ... claim "n" is a BigInt ...
  * ```
  */
 export function pythonCompatibleJson(value: unknown): string {
@@ -229,7 +230,7 @@ function sortedReplacer(this: Record<string, unknown>, key: string, value: unkno
  */
 export function sortedHeaderJson(header: Record<string, unknown>): string {
   if (Object.hasOwn(header, 'kid') && typeof header.kid !== 'string') {
-    throw new JwtEncodeError('Key ID header parameter must be a string');
+    throw new JwsError('encode', 'Key ID header parameter must be a string');
   }
   return serialise(header, 'header parameter', sortedReplacer);
 }

@@ -2,13 +2,13 @@
  * Key import: turns what a user configured (PEM, DER, JWK, secret string, KeyObject) into a Node
  * `KeyObject` bound to exactly one algorithm, once, at configuration time.
  *
- * Every refusal is a {@link JwtConfigError} whose message names the option (`what`) and says how to
+ * Every refusal is a `JwsError` `key` whose message names the option (`what`) and says how to
  * fix it. Messages describe the key (type, curve, size), never its material.
  *
  * @module
  */
 import type { KeyObject, webcrypto } from 'node:crypto';
-import { JwtConfigError } from '../errors.js';
+import { JwsError } from './errors.js';
 import type { Algorithm } from '../types.js';
 import { ALGORITHMS, algorithmInfo, isAlgorithm } from './algorithms.js';
 import type { AlgorithmInfo } from './algorithms.js';
@@ -96,7 +96,7 @@ function defaultWhat(info: AlgorithmInfo, use: Use): string {
 }
 
 function fail(message: string, cause?: unknown): never {
-  throw new JwtConfigError(message, cause === undefined ? undefined : { cause });
+  throw new JwsError('key', message, cause === undefined ? undefined : { cause });
 }
 
 function isBytes(x: unknown): x is Uint8Array {
@@ -423,7 +423,7 @@ function importKey(alg: Algorithm, material: KeyMaterial, use: Use, what: string
 
 /**
  * Imports the key that signs tokens with `alg`: the shared secret for HS*, else a private key.
- * Throws {@link JwtConfigError} naming `what` (default `secretKey` or `privateKey`) when the material
+ * Throws `JwsError` `key` naming `what` (default `secretKey` or `privateKey`) when the material
  * does not fit `alg`: an HMAC secret that looks like a PEM, SSH or JWK key pair, an empty secret, a
  * public key, an RSA key under 2048 bits, an EC key on another curve, and so on.
  *

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { JwtConfigError } from '../errors.js';
+import { JwsError } from './errors.js';
 import type { Algorithm } from '../types.js';
 
 /** The first words of an OpenSSH public key line (`ssh-ed25519 AAAA...`): never a PEM or a secret. */
@@ -43,11 +43,12 @@ export function asymmetricLookalike(text: string): string | undefined {
  *
  * @example
  * ```ts
- * refuseLookalike('HS256', 'secretKey', 'an SSH public key'); // throws JwtConfigError
+ * refuseLookalike('HS256', 'secretKey', 'an SSH public key'); // throws JwsError 'key'
  * ```
  */
 export function refuseLookalike(alg: Algorithm, what: string, kind: string): never {
-  throw new JwtConfigError(
+  throw new JwsError(
+    'key',
     `${what} for ${alg} looks like ${kind}. An HMAC secret must be random bytes known only to the server, never a public ` +
       `or private key: anyone holding the public key could then sign tokens. To sign with a key pair, set the algorithm to ` +
       `RS256, PS256, ES256 or EdDSA and configure privateKey and publicKey instead.`,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { JwtEncodeError } from '../errors.js';
+import { JwsError } from './errors.js';
 import { type AlgorithmInfo, algorithmInfo } from './algorithms.js';
 import { encodeBase64url } from './base64url.js';
 import type { BoundKey } from './keys.js';
@@ -61,7 +61,10 @@ function rawSignature(info: AlgorithmInfo, signingInput: string, key: BoundKey):
  */
 export function signCompactJws(headerJson: string, payloadJson: string, key: BoundKey): string {
   if (key.use !== 'sign') {
-    throw new JwtEncodeError(`The ${key.alg} key was imported for verifying; sign with a key from importSigningKey`);
+    throw new JwsError(
+      'encode',
+      `The ${key.alg} key was imported for verifying; sign with a key from importSigningKey`,
+    );
   }
   const signingInput = `${encodeHeader(headerJson)}.${encodeBase64url(payloadJson)}`;
   const info = algorithmInfo(key.alg);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidAlgorithmError, InvalidSignatureError, JwtConfigError } from '../errors.js';
+import { JwsError } from './errors.js';
 import type { Algorithm, JwtHeader } from '../types.js';
 import { algorithmInfo, isAlgorithm } from './algorithms.js';
 import type { ParsedJws } from './compact.js';
@@ -15,7 +15,7 @@ const { constants, createHmac, timingSafeEqual, verify } = nodeCryptoOrEmpty;
 
 /**
  * Returns the token's `alg` when it is a supported algorithm and in `allowed`; otherwise throws
- * {@link InvalidAlgorithmError} `The specified alg value is not allowed` (a missing or non-string
+ * `JwsError` `algorithm` `The specified alg value is not allowed` (a missing or non-string
  * `alg`, `none`, an unknown name, or one the application does not accept). Names are
  * case-sensitive.
  *
@@ -32,7 +32,7 @@ export function assertAlgorithmAllowed(
   const alg: unknown = header.alg;
   const ok =
     isAlgorithm(alg) && (Array.isArray(allowed) ? allowed.includes(alg) : (allowed as ReadonlySet<Algorithm>).has(alg));
-  if (!ok) throw new InvalidAlgorithmError('The specified alg value is not allowed');
+  if (!ok) throw new JwsError('algorithm', 'The specified alg value is not allowed');
   return alg;
 }
 
@@ -95,7 +95,7 @@ function signatureValid(parsed: ParsedJws, key: BoundKey): boolean {
 
 /**
  * Verifies the signature of a parsed token with a key imported for verifying. Throws
- * {@link InvalidSignatureError} `Signature verification failed` when it does not verify, or when
+ * `JwsError` `signature` `Signature verification failed` when it does not verify, or when
  * the token's `alg` is not the key's: the caller picks the key for the allowed algorithm (see
  * {@link assertAlgorithmAllowed}), and the engine checks that choice again, so a header can never
  * move a key to another algorithm family.
@@ -109,7 +109,7 @@ function signatureValid(parsed: ParsedJws, key: BoundKey): boolean {
  */
 export function verifyCompactJws(parsed: ParsedJws, key: BoundKey): void {
   if (key.use !== 'verify') {
-    throw new JwtConfigError(`The ${key.alg} key was imported for signing; verify with a key from importVerifyingKey`);
+    throw new JwsError('key', `The ${key.alg} key was imported for signing; verify with a key from importVerifyingKey`);
   }
   let valid = false;
   if (parsed.header.alg === key.alg) {
@@ -119,5 +119,5 @@ export function verifyCompactJws(parsed: ParsedJws, key: BoundKey): void {
       valid = false; // OpenSSL refusing a malformed signature is just a bad signature
     }
   }
-  if (!valid) throw new InvalidSignatureError('Signature verification failed');
+  if (!valid) throw new JwsError('signature', 'Signature verification failed');
 }

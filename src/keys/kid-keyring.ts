@@ -7,7 +7,8 @@
  */
 import { isKeyObject } from '../jws/node-crypto.js';
 import { JwtConfigError } from '../errors.js';
-import { type BoundKey, type KeyMaterial, importSigningKey, importVerifyingKey, isAsymmetric } from '../jws/index.js';
+import { importSigningKey, importVerifyingKey } from '../engine-boundary.js';
+import { type BoundKey, type KeyMaterial, isAsymmetric } from '../jws/index.js';
 import type { Algorithm } from '../types.js';
 import { type Jwk, type JwkSet, isJwkLike, jwkThumbprint, publicJwk } from './jwk.js';
 

@@ -9,7 +9,9 @@ import { durationToSeconds } from '../../src/duration.js';
 import type { TokenParts } from '../../src/encode.js';
 import { JwtEncodeError } from '../../src/errors.js';
 import { timeOrderedJti } from '../../src/issue-time.js';
-import { type BoundKey, nodeCryptoEngine, pythonCompatibleJson, sortedHeaderJson } from '../../src/jws/index.js';
+// The core's mapped helpers: the previous encoder threw the core's JwtEncodeError from them.
+import { atBoundary, pythonCompatibleJson, sortedHeaderJson } from '../../src/engine-boundary.js';
+import { type BoundKey, nodeCryptoEngine } from '../../src/jws/index.js';
 import type { Duration } from '../../src/duration.js';
 
 /** The previous `encodeToken`, with `randomUUID` replaced by `uuid`. */
@@ -19,7 +21,8 @@ export function referenceEncode(config: ResolvedConfig, parts: TokenParts, uuid:
     parts.loaderHeaders || parts.additionalHeaders
       ? sortedHeaderJson(buildHeader(config, parts))
       : `{"alg":"${parts.key.alg}","typ":"JWT"}`;
-  return nodeCryptoEngine.sign(headerJson, pythonCompatibleJson(payload), parts.key as BoundKey);
+  // The node:crypto engine signs synchronously.
+  return atBoundary(nodeCryptoEngine).sign(headerJson, pythonCompatibleJson(payload), parts.key as BoundKey) as string;
 }
 
 function buildPayload(config: ResolvedConfig, parts: TokenParts, uuid: () => string): Record<string, unknown> {

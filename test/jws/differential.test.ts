@@ -6,7 +6,7 @@ import { createSecretKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { CompactSign, SignJWT, compactVerify, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { InvalidSignatureError } from '../../src/errors.js';
+import { BadSignature } from './engine-errors.js';
 import { ALGORITHMS } from '../../src/jws/algorithms.js';
 import { parseCompactJws } from '../../src/jws/compact.js';
 import { pythonCompatibleJson, sortedHeaderJson } from '../../src/jws/json.js';
@@ -78,7 +78,7 @@ describe.each(ALGORITHMS.filter((alg) => alg !== 'ES256K').map((alg) => [alg]))(
       await expect(compactVerify(bad, pair.verifying)).rejects.toThrow();
       expectThrow(
         () => verifyCompactJws(parseCompactJws(bad, 8192), importVerifyingKey(alg, pair.verifying)),
-        InvalidSignatureError,
+        BadSignature,
         'Signature verification failed',
       );
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidSignatureError, JwtDecodeError } from '../../src/errors.js';
+import { BadSignature, Malformed } from './engine-errors.js';
 import * as jws from '../../src/jws/index.js';
 import { nodeCryptoEngine } from '../../src/jws/engine.js';
 import type { JwsEngine } from '../../src/jws/engine.js';
@@ -28,10 +28,10 @@ describe('nodeCryptoEngine', () => {
     const other = nodeCryptoEngine.sign('{"alg":"HS256"}', '{}', nodeCryptoEngine.importSigningKey('HS256', 'other'));
     expectThrow(
       () => nodeCryptoEngine.verify(nodeCryptoEngine.parse(other, 8192), verifier),
-      InvalidSignatureError,
+      BadSignature,
       'Signature verification failed',
     );
-    expectThrow(() => nodeCryptoEngine.parse('xxx', 8192), JwtDecodeError, 'Not enough segments');
+    expectThrow(() => nodeCryptoEngine.parse('xxx', 8192), Malformed, 'Not enough segments');
   });
 
   it('is frozen', () => {
@@ -43,6 +43,7 @@ describe('src/jws/index.ts', () => {
   it('re-exports exactly the public pieces, by name', () => {
     expect(Object.keys(jws).sort()).toEqual([
       'ALGORITHMS',
+      'JwsError',
       'assertAlgorithmAllowed',
       'createKeyCache',
       'decodeBase64urlStrict',

@@ -3,7 +3,6 @@
  * next token's, and a different (bad) header right after a good one is still checked.
  */
 import { describe, expect, it } from 'vitest';
-import { JwtDecodeError } from '../../src/errors.js';
 import { parseCompactJws } from '../../src/jws/index.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -21,7 +20,7 @@ describe('header reuse', () => {
   it('still checks a new header after a reused one', () => {
     parseCompactJws(token({ alg: 'HS256', typ: 'JWT' }), 8192);
     expect(() => parseCompactJws(token({ alg: 'HS256', kid: 7 }), 8192)).toThrow(
-      new JwtDecodeError('Key ID header parameter must be a string'),
+      expect.objectContaining({ code: 'malformed', message: 'Key ID header parameter must be a string' }),
     );
     expect(() => parseCompactJws(token({ alg: 'HS256', crit: ['exp'] }), 8192)).toThrow(
       'Unsupported critical header parameter',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JwtEncodeError } from '../../src/errors.js';
+import { Unencodable } from './engine-errors.js';
 import { pythonCompatibleJson, sortedHeaderJson } from '../../src/jws/json.js';
 import { expectThrow } from './expect-error.js';
 
@@ -100,7 +100,7 @@ describe('pythonCompatibleJson', () => {
     ],
     ['undefined itself', undefined, 'Cannot encode the token: the claims object itself must be a JSON object'],
   ])('refuses %s, naming the claim path', (_name, value, message) => {
-    expectThrow(() => pythonCompatibleJson(value), JwtEncodeError, message, 'ERR_JWT_ENCODE');
+    expectThrow(() => pythonCompatibleJson(value), Unencodable, message, 'encode');
   });
 
   it('refuses a circular reference, naming where it closes', () => {
@@ -108,7 +108,7 @@ describe('pythonCompatibleJson', () => {
     user.self = user;
     expectThrow(
       () => pythonCompatibleJson({ user }),
-      JwtEncodeError,
+      Unencodable,
       'Cannot encode the token: claim "user.self" is a circular reference; it must be a tree of JSON data',
     );
   });
@@ -129,7 +129,7 @@ describe('pythonCompatibleJson', () => {
             },
           },
         }),
-      JwtEncodeError,
+      Unencodable,
       'Cannot encode the token: serialising a claim threw an error (see cause)',
     );
     expect(err.cause).toBe(boom);
@@ -138,7 +138,7 @@ describe('pythonCompatibleJson', () => {
   it('never puts the offending value in the message', () => {
     const err = expectThrow(
       () => pythonCompatibleJson({ secret: 123456789012345678901234567890n }),
-      JwtEncodeError,
+      Unencodable,
       /BigInt/,
     );
     expect(err.message).not.toContain('1234567890');
@@ -162,7 +162,7 @@ describe('sortedHeaderJson', () => {
   it('refuses a non-string kid, as PyJWT does when encoding', () => {
     expectThrow(
       () => sortedHeaderJson({ alg: 'HS256', kid: 1 }),
-      JwtEncodeError,
+      Unencodable,
       'Key ID header parameter must be a string',
     );
   });
@@ -170,7 +170,7 @@ describe('sortedHeaderJson', () => {
   it('names a header parameter that cannot be written', () => {
     expectThrow(
       () => sortedHeaderJson({ alg: 'HS256', x: 1n }),
-      JwtEncodeError,
+      Unencodable,
       'Cannot encode the token: header parameter "x" is a BigInt, which JSON cannot represent; convert it to a string or a number',
     );
   });

@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { JwtConfigError } from '../../src/errors.js';
+import { UnusableKey } from './engine-errors.js';
 import { createKeyCache } from '../../src/jws/key-cache.js';
 import { expectThrow } from './expect-error.js';
 import { HMAC_SECRET, pem, rsaKeys } from './test-keys.js';
@@ -57,14 +57,10 @@ describe('createKeyCache', () => {
     for (let i = 0; i < 2; i++) {
       expectThrow(
         () => cache.signing('HS256', publicPem, 'decodeKeyLoader'),
-        JwtConfigError,
+        UnusableKey,
         /^decodeKeyLoader for HS256 looks like a PEM key/,
       );
-      expectThrow(
-        () => cache.verifying('RS256', undefined as never),
-        JwtConfigError,
-        /^publicKey for RS256 is not set;/,
-      );
+      expectThrow(() => cache.verifying('RS256', undefined as never), UnusableKey, /^publicKey for RS256 is not set;/);
     }
   });
 });

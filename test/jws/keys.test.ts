@@ -1,7 +1,8 @@
 import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { JwtConfigError } from '../../src/errors.js';
+import type { JwsError } from '../../src/jws/index.js';
+import { UnusableKey } from './engine-errors.js';
 import { importSigningKey, importVerifyingKey } from '../../src/jws/keys.js';
 import type { KeyMaterial } from '../../src/jws/keys.js';
 import type { Algorithm } from '../../src/types.js';
@@ -19,8 +20,8 @@ const PRIVATE_FORMATS =
 const PUBLIC_FORMATS =
   'a PEM public key (SPKI "BEGIN PUBLIC KEY", PKCS#1, or an X.509 certificate), DER bytes, a JWK, a KeyObject, or the private key';
 
-function expectConfigError(fn: () => unknown, message: string): JwtConfigError {
-  return expectThrow(fn, JwtConfigError, message, 'ERR_JWT_CONFIG');
+function expectConfigError(fn: () => unknown, message: string): JwsError {
+  return expectThrow(fn, UnusableKey, message, 'key');
 }
 
 describe('HMAC secrets', () => {
@@ -395,7 +396,7 @@ describe('asymmetric keys: refusals name the option and the fix', () => {
       () => importVerifyingKey('HS256', privateKey.export({ format: 'jwk' })),
     ];
     for (const attempt of attempts) {
-      const err = expectThrow(attempt, JwtConfigError, /./);
+      const err = expectThrow(attempt, UnusableKey, /./);
       expect(err.message).not.toContain(body.slice(0, 20));
       expect(err.message).not.toContain(String(privateKey.export({ format: 'jwk' }).d).slice(0, 20));
     }

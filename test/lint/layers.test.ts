@@ -53,6 +53,25 @@ describe('layer rules', () => {
     expect(bad[0]).toContain('The signing engine');
   });
 
+  it("the engine that throws the core's flask errors fails (it throws its own JwsError), in both engine folders", async () => {
+    const flask = await layerErrors(
+      'src/jws/violation.ts',
+      "import { JwtDecodeError } from '../errors.js';\nexport const x = JwtDecodeError;\n",
+    );
+    expect(flask).toHaveLength(1);
+    expect(flask[0]).toContain('it throws JwsError');
+    const nested = await layerErrors(
+      'src/jws/webcrypto/violation.ts',
+      "import { JwtDecodeError } from '../../errors.js';\nexport const x = JwtDecodeError;\n",
+    );
+    expect(nested).toHaveLength(1);
+    const types = await layerErrors(
+      'src/jws/allowed.ts',
+      "import type { Algorithm } from '../types.js';\nimport { JwsError } from './errors.js';\nexport type A = Algorithm;\nexport const x = JwsError;\n",
+    );
+    expect(types).toEqual([]);
+  });
+
   it('the real tree passes (no layer is crossed today)', async () => {
     const results = await eslint.lintFiles(['src/adapters', 'src/stores', 'src/jws']);
     const crossings = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'no-restricted-imports'));

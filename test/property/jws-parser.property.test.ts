@@ -1,15 +1,15 @@
 /**
  * Property-based tests of the compact JWS parser and the decode path (fast-check, fixed seed in
  * CI; `FUZZ_RUNS` / `FUZZ_SEED` for longer local runs, see test/helpers/property.ts):
- * - on any input, `parseCompactJws` returns or throws a `JwtDecodeError`, nothing else, with one of
+ * - on any input, `parseCompactJws` returns or throws a `JwsError` `malformed`, nothing else, with one of
  *   the documented messages, which never contain token text;
  * - a token whose signing input changed in any way (any character replaced, inserted or removed in
  *   its header or payload segment) is never accepted, on HS256 and ES256.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JwtDecodeError, JwtExtendedError, JwtManager } from '../../src/index.js';
-import { encodeBase64url, parseCompactJws } from '../../src/jws/index.js';
+import { JwtExtendedError, JwtManager } from '../../src/index.js';
+import { JwsError, encodeBase64url, parseCompactJws } from '../../src/jws/index.js';
 import { tokenFixtures } from '../helpers/fixtures.js';
 import { fuzzParameters, fuzzTimeout } from '../helpers/property.js';
 
@@ -48,14 +48,15 @@ const tokenLike = fc.oneof(
 describe('parseCompactJws on any input', () => {
   const runs = 3000;
   it(
-    'returns, or throws a JwtDecodeError with a documented message',
+    'returns, or throws a JwsError malformed with a documented message',
     () => {
       fc.assert(
         fc.property(tokenLike, (input) => {
           try {
             parseCompactJws(input, MAX);
           } catch (error) {
-            expect(error).toBeInstanceOf(JwtDecodeError);
+            expect(error).toBeInstanceOf(JwsError);
+            expect((error as JwsError).code).toBe('malformed');
             expect((error as Error).message).toMatch(PARSER_MESSAGE);
           }
         }),

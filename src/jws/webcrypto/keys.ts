@@ -11,7 +11,7 @@
  * @module
  */
 import type { KeyObject, webcrypto } from 'node:crypto';
-import { JwtConfigError } from '../../errors.js';
+import { JwsError } from '../errors.js';
 import type { Algorithm } from '../../types.js';
 import { ALGORITHMS, algorithmInfo, isAlgorithm } from '../algorithms.js';
 import type { AlgorithmInfo } from '../algorithms.js';
@@ -38,13 +38,13 @@ export type WebKeyMaterial = string | Uint8Array | JsonWebKey | CryptoKey | Node
 
 /**
  * A key bound to one algorithm and one use. `cryptoKey` settles once WebCrypto has imported it;
- * it rejects with a {@link JwtConfigError} if WebCrypto refuses the key (e.g. an EC point that is
+ * it rejects with a `JwsError` `key` if WebCrypto refuses the key (e.g. an EC point that is
  * not on its curve), which the synchronous checks cannot see.
  *
  * @example
  * ```ts
  * const key: WebBoundKey = importWebVerifyingKey('ES256', publicJwk, 'publicKey');
- * await key.cryptoKey; // throws JwtConfigError if WebCrypto refuses the key
+ * await key.cryptoKey; // throws JwsError 'key' if WebCrypto refuses the key
  * ```
  */
 export interface WebBoundKey {
@@ -61,7 +61,7 @@ const MIN_RSA_BITS = 2048;
 const WEBCRYPTO_ALGORITHMS: ReadonlySet<string> = new Set(ALGORITHMS.filter((a) => a !== 'ES256K'));
 
 function fail(message: string): never {
-  throw new JwtConfigError(message);
+  throw new JwsError('key', message);
 }
 
 function subtle(): webcrypto.SubtleCrypto {
@@ -396,7 +396,8 @@ async function importCryptoKey(
 
 function settle(promise: Promise<CryptoKey>, alg: Algorithm, what: string): Promise<CryptoKey> {
   const wrapped = promise.catch((cause: unknown) => {
-    throw new JwtConfigError(
+    throw new JwsError(
+      'key',
       `${what} for ${alg} was refused by WebCrypto (${cause instanceof Error ? cause.name : 'error'}); check that it is a valid key for ${alg}.`,
       { cause },
     );
@@ -443,7 +444,7 @@ function importWebKey(alg: Algorithm, material: WebKeyMaterial, use: Use, what: 
 
 /**
  * Imports the key that signs tokens with `alg` on WebCrypto: the shared secret for HS*, else a
- * private key. Throws {@link JwtConfigError} at once for anything the synchronous checks can see
+ * private key. Throws `JwsError` `key` at once for anything the synchronous checks can see
  * (wrong type or curve, RSA under 2048 bits, a public key, an HMAC secret that is key-pair
  * material, PKCS#1/SEC1 PEM); WebCrypto's own refusal comes through `cryptoKey`.
  *

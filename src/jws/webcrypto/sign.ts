@@ -4,7 +4,7 @@
  * @module
  */
 import type { webcrypto } from 'node:crypto';
-import { JwtEncodeError } from '../../errors.js';
+import { JwsError } from '../errors.js';
 import type { Algorithm } from '../../types.js';
 import { algorithmInfo } from '../algorithms.js';
 import { encodeBase64urlBytes } from './base64url.js';
@@ -51,7 +51,10 @@ export function signatureParams(
  */
 export async function signCompactJwsWeb(headerJson: string, payloadJson: string, key: WebBoundKey): Promise<string> {
   if (key.use !== 'sign') {
-    throw new JwtEncodeError(`The ${key.alg} key was imported for verifying; sign with a key from importWebSigningKey`);
+    throw new JwsError(
+      'encode',
+      `The ${key.alg} key was imported for verifying; sign with a key from importWebSigningKey`,
+    );
   }
   const signingInput = `${encodeBase64urlBytes(headerJson)}.${encodeBase64urlBytes(payloadJson)}`;
   const signature = await globalThis.crypto.subtle.sign(

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { InvalidSignatureError, JwtConfigError } from '../../errors.js';
+import { JwsError } from '../errors.js';
 import { algorithmInfo } from '../algorithms.js';
 import type { WebBoundKey } from './keys.js';
 import type { WebParsedJws } from './parse.js';
@@ -57,7 +57,7 @@ export function signatureShapeValid(alg: WebBoundKey['alg'], signature: Uint8Arr
 
 /**
  * Verifies the signature of a parsed token with a key imported for verifying; rejects with
- * `InvalidSignatureError` (`Signature verification failed`) when it does not verify or when the
+ * `JwsError` `signature` (`Signature verification failed`) when it does not verify or when the
  * token's `alg` is not the key's.
  *
  * @example
@@ -67,7 +67,8 @@ export function signatureShapeValid(alg: WebBoundKey['alg'], signature: Uint8Arr
  */
 export async function verifyCompactJwsWeb(parsed: WebParsedJws, key: WebBoundKey): Promise<void> {
   if (key.use !== 'verify') {
-    throw new JwtConfigError(
+    throw new JwsError(
+      'key',
       `The ${key.alg} key was imported for verifying; verify with a key from importWebVerifyingKey`,
     );
   }
@@ -85,5 +86,5 @@ export async function verifyCompactJwsWeb(parsed: WebParsedJws, key: WebBoundKey
       valid = false; // WebCrypto refusing a malformed signature is just a bad signature
     }
   }
-  if (!valid) throw new InvalidSignatureError('Signature verification failed');
+  if (!valid) throw new JwsError('signature', 'Signature verification failed');
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidSignatureError } from '../../../src/errors.js';
+import { BadSignature } from '../engine-errors.js';
 import { isAlgorithm } from '../../../src/jws/algorithms.js';
 import { assertAlgorithmAllowed } from '../../../src/jws/verify.js';
 import { webCryptoEngine } from '../../../src/jws/webcrypto/index.js';
@@ -36,9 +36,7 @@ describe('flask-jwt-extended 4.7.1 tokens on the WebCrypto engine', () => {
     await expect(webCryptoEngine.verify(parsed, verifier)).resolves.toBeUndefined();
     const [h, , s] = c.token.split('.') as [string, string, string];
     const changed = `${h}.${Buffer.from(JSON.stringify({ ...parsed.payload, sub: 'someone-else' })).toString('base64url')}.${s}`;
-    await expect(webCryptoEngine.verify(webCryptoEngine.parse(changed, 8192), verifier)).rejects.toThrow(
-      InvalidSignatureError,
-    );
+    await expect(webCryptoEngine.verify(webCryptoEngine.parse(changed, 8192), verifier)).rejects.toThrow(BadSignature);
     if (DETERMINISTIC.has(c.alg) && c.name !== INTEGRAL_FLOAT_CASE) {
       const signer = webCryptoEngine.importSigningKey(c.alg, signing);
       expect(await webCryptoEngine.sign(c.rawHeader, c.rawPayload, signer)).toBe(c.token);

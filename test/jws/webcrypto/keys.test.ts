@@ -1,10 +1,10 @@
 /**
  * Key import on the WebCrypto engine: every key the node:crypto engine refuses at configuration
- * time is refused here too, synchronously, with a JwtConfigError that says how to fix it.
+ * time is refused here too, synchronously, with a UnusableKey that says how to fix it.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { JwtConfigError } from '../../../src/errors.js';
+import { UnusableKey } from '../engine-errors.js';
 import { importSigningKey, importVerifyingKey } from '../../../src/jws/keys.js';
 import { importWebSigningKey, importWebVerifyingKey } from '../../../src/jws/webcrypto/keys.js';
 import type { WebKeyMaterial } from '../../../src/jws/webcrypto/keys.js';
@@ -21,7 +21,7 @@ function expectConfigError(fn: () => unknown, message: RegExp): void {
   } catch (e) {
     caught = e;
   }
-  expect(caught).toBeInstanceOf(JwtConfigError);
+  expect(caught).toBeInstanceOf(UnusableKey);
   expect((caught as Error).message).toMatch(message);
 }
 
@@ -92,7 +92,7 @@ describe('both engines refuse the same misconfigured keys', () => {
     const web = use === 'sign' ? importWebSigningKey : importWebVerifyingKey;
     const node = use === 'sign' ? importSigningKey : importVerifyingKey;
     expectConfigError(() => web(alg, material, undefined), message);
-    expect(() => node(alg, material as never)).toThrow(JwtConfigError);
+    expect(() => node(alg, material as never)).toThrow(UnusableKey);
   });
 });
 
@@ -153,11 +153,11 @@ describe('CryptoKeys', () => {
 });
 
 describe('a key WebCrypto itself refuses', () => {
-  it('fails with a JwtConfigError on first use, never an unhandled rejection', async () => {
+  it('fails with a UnusableKey on first use, never an unhandled rejection', async () => {
     const jwk = { ...(ecKeys('P-256').publicKey.export({ format: 'jwk' }) as Record<string, string>) };
     jwk.x = Buffer.alloc(32, 1).toString('base64url'); // not a point on the curve
     const key = importWebVerifyingKey('ES256', jwk);
-    await expect(key.cryptoKey).rejects.toThrow(JwtConfigError);
+    await expect(key.cryptoKey).rejects.toThrow(UnusableKey);
     await expect(key.cryptoKey).rejects.toThrow(/ES256 was refused by WebCrypto/);
   });
 });

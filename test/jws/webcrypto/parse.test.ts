@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JwtDecodeError } from '../../../src/errors.js';
+import { Malformed } from '../engine-errors.js';
 import { parseCompactJws } from '../../../src/jws/compact.js';
 import { parseCompactJwsWeb } from '../../../src/jws/webcrypto/parse.js';
 
@@ -23,7 +23,7 @@ function outcome(
     const p = parse();
     return { ok: true, header: p.header, payload: p.payload, input: p.signingInput, sig: [...p.signature] };
   } catch (e) {
-    if (!(e instanceof JwtDecodeError)) throw e;
+    if (!(e instanceof Malformed)) throw e;
     return { ok: false, error: `${e.code}: ${e.message}` };
   }
 }
@@ -65,7 +65,7 @@ describe('parseCompactJwsWeb = parseCompactJws', () => {
     const result = expectSameOutcome(token);
     expect(result.ok).toBe(false);
     if (!result.ok)
-      expect(result.error).toMatch(new RegExp(`^ERR_JWT_DECODE: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(result.error).toMatch(new RegExp(`^malformed: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
   it('reads a well-formed token the same way, __proto__ staying a plain key', () => {
