@@ -44,7 +44,6 @@ const config = {
     'src/duration.ts:DurationUnit',
     'src/responses.ts:ResponseRule',
     'src/jws/engine.ts:EngineChoice',
-    'src/jws/engine.ts:JwsEngine',
     'src/jwks/publish.ts:JwksHttpResponse',
     'src/locations/types.ts:Locator',
     'src/verify.ts:Step',
