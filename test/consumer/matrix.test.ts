@@ -143,7 +143,14 @@ describe('the consumer programs type-check against the packed declarations (skip
         expect(nodeIndexes).toEqual([`base/node_modules/types-node-${version}/index.d.ts`]);
         // The build of our declarations this resolution must pick, for the core and every adapter.
         const extension = dir === 'esm' ? 'd.mts' : run.setting === 'commonjs' ? 'd.(c|m)ts' : 'd.cts';
-        for (const entry of ['index', 'adapters/express', 'adapters/fastify', 'adapters/hono', 'adapters/koa']) {
+        for (const entry of [
+          'index',
+          'adapters/express',
+          'adapters/fastify',
+          'adapters/fetch',
+          'adapters/hono',
+          'adapters/koa',
+        ]) {
           expect(
             result.files.some((file) => new RegExp(`jwt-extended/dist/${entry}\\.${extension}$`).test(file)),
             entry,
@@ -184,7 +191,7 @@ async function runProgram(dir: string, program: string): Promise<string> {
 
 // A program prints `ok <name> <exchanges>` once every exchange answered as expected, and exits 1
 // with the first difference otherwise (execFile rejects, with its stderr, on a non-zero exit).
-const EXCHANGES = { core: 4, express: 4, fastify: 4, hono: 4, koa: 4, mixed: 3 } as const;
+const EXCHANGES = { core: 4, express: 4, fastify: 4, fetch: 4, hono: 4, koa: 4, mixed: 3 } as const;
 
 describe('the consumer programs run over real HTTP', () => {
   for (const [format, dir] of [

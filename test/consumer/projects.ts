@@ -19,7 +19,7 @@ const execFileAsync = promisify(execFile);
 export const programsDir = new URL('./programs/', import.meta.url);
 
 /** The programs every project holds; `mixed` only in the CommonJS one (it is CommonJS by design). */
-export const PROGRAMS = ['core', 'express', 'fastify', 'hono', 'koa'] as const;
+export const PROGRAMS = ['core', 'express', 'fastify', 'fetch', 'hono', 'koa'] as const;
 
 const typescriptAlias = (version: string) => `typescript-${version}`;
 const nodeTypesAlias = (version: string) => `types-node-${version}`;
