@@ -20,82 +20,25 @@ import type { RouteOptions } from '../index.js';
 import { coreGetters, createJwksResponder } from '../index.js';
 import * as kit from '../kit/index.js';
 
-/**
- * flask `get_jwt()`: the verified payload; `{}` on an optional route without a token.
- * Typed for this adapter's carrier, the `Request` the handler received.
- *
- * @example
- * ```ts
- * getJwt(request)
- * ```
- */
-export const getJwt: JwtGetters<Request>['getJwt'] = coreGetters.getJwt;
+// Each export typed by name, not destructured, as in the other adapters: the declarations then
+// say which helper each one is (test/package/hygiene.test.ts).
+type Getters = JwtGetters<Request>;
+type Cookies = kit.CookieHelpers<Response | Headers>;
 
-/**
- * flask `get_jwt_header()`: the verified JOSE header; `{}` on an optional route without a token.
- * Typed for this adapter's carrier, the `Request` the handler received.
- *
- * @example
- * ```ts
- * getJwtHeader(request)
- * ```
- */
-export const getJwtHeader: JwtGetters<Request>['getJwtHeader'] = coreGetters.getJwtHeader;
-
-/**
- * flask `get_jwt_identity()`: the identity claim, typed by the registered manager; `null` on an optional route without a token.
- * Typed for this adapter's carrier, the `Request` the handler received.
- *
- * @example
- * ```ts
- * getJwtIdentity(request)
- * ```
- */
-export const getJwtIdentity: JwtGetters<Request>['getJwtIdentity'] = coreGetters.getJwtIdentity;
-
-/**
- * The seed page's `get_jwt_claims()`: the payload without reserved claims and the identity claim.
- * Typed for this adapter's carrier, the `Request` the handler received.
- *
- * @example
- * ```ts
- * getJwtClaims(request)
- * ```
- */
-export const getJwtClaims: JwtGetters<Request>['getJwtClaims'] = coreGetters.getJwtClaims;
-
-/**
- * flask `get_current_user()` / `current_user`: what `userLookupLoader` returned.
- * Typed for this adapter's carrier, the `Request` the handler received.
- *
- * @example
- * ```ts
- * getCurrentUser(request)
- * ```
- */
-export const getCurrentUser: JwtGetters<Request>['getCurrentUser'] = coreGetters.getCurrentUser;
-
-/**
- * flask `get_jwt_request_location()`: where the token came from, or `null`. Never throws.
- * Typed for this adapter's carrier, the `Request` the handler received.
- *
- * @example
- * ```ts
- * getJwtRequestLocation(request)
- * ```
- */
-export const getJwtRequestLocation: JwtGetters<Request>['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
-
-/**
- * The whole verified state, or `undefined` where nothing was verified. Never throws.
- * Typed for this adapter's carrier, the `Request` the handler received.
- *
- * @example
- * ```ts
- * readJwtState(request)
- * ```
- */
-export const readJwtState: JwtGetters<Request>['readJwtState'] = coreGetters.readJwtState;
+/** flask `get_jwt()` on the handler's `Request` (see `JwtGetters`). */
+export const getJwt: Getters['getJwt'] = coreGetters.getJwt;
+/** flask `get_jwt_header()` on the handler's `Request` (see `JwtGetters`). */
+export const getJwtHeader: Getters['getJwtHeader'] = coreGetters.getJwtHeader;
+/** flask `get_jwt_identity()` on the handler's `Request` (see `JwtGetters`). */
+export const getJwtIdentity: Getters['getJwtIdentity'] = coreGetters.getJwtIdentity;
+/** The seed page's `get_jwt_claims()` on the handler's `Request` (see `JwtGetters`). */
+export const getJwtClaims: Getters['getJwtClaims'] = coreGetters.getJwtClaims;
+/** flask `get_current_user()` on the handler's `Request` (see `JwtGetters`). */
+export const getCurrentUser: Getters['getCurrentUser'] = coreGetters.getCurrentUser;
+/** flask `get_jwt_request_location()` on the handler's `Request` (see `JwtGetters`). */
+export const getJwtRequestLocation: Getters['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
+/** The request's whole verified state, or `undefined` (see `JwtGetters`). */
+export const readJwtState: Getters['readJwtState'] = coreGetters.readJwtState;
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
 /**
@@ -210,9 +153,15 @@ export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): 
   };
 }
 
+// The cookie lines are appended after those the handler's response already carries.
+const cookies: Cookies = kit.createCookieHelpers<Response | Headers>((response, lines) => {
+  const headers = response instanceof Headers ? response : response.headers;
+  for (const line of lines) headers.append('Set-Cookie', line);
+});
+
 /**
- * flask's cookie helpers on a `Response` (or its `Headers`), each line appended after the
- * `Set-Cookie` lines already there. The headers must be mutable: a `Response` from `fetch()` or
+ * flask `set_access_cookies` on a `Response` (or its `Headers`; so do the four helpers below), each
+ * line appended after the `Set-Cookie` lines already there. The headers must be mutable: a `Response` from `fetch()` or
  * `Response.redirect()` has immutable ones (copy it first with `new Response(res.body, res)`).
  *
  * @example
@@ -222,11 +171,15 @@ export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): 
  * return response
  * ```
  */
-export const { setAccessCookies, setRefreshCookies, unsetJwtCookies, unsetAccessCookies, unsetRefreshCookies } =
-  kit.createCookieHelpers<Response | Headers>((response, lines) => {
-    const headers = response instanceof Headers ? response : response.headers;
-    for (const line of lines) headers.append('Set-Cookie', line);
-  });
+export const setAccessCookies: Cookies['setAccessCookies'] = cookies.setAccessCookies;
+/** flask `set_refresh_cookies` on a `Response` or its `Headers` (see `setAccessCookies`). */
+export const setRefreshCookies: Cookies['setRefreshCookies'] = cookies.setRefreshCookies;
+/** flask `unset_jwt_cookies` on a `Response` or its `Headers` (see `setAccessCookies`). */
+export const unsetJwtCookies: Cookies['unsetJwtCookies'] = cookies.unsetJwtCookies;
+/** flask `unset_access_cookies` on a `Response` or its `Headers` (see `setAccessCookies`). */
+export const unsetAccessCookies: Cookies['unsetAccessCookies'] = cookies.unsetAccessCookies;
+/** flask `unset_refresh_cookies` on a `Response` or its `Headers` (see `setAccessCookies`). */
+export const unsetRefreshCookies: Cookies['unsetRefreshCookies'] = cookies.unsetRefreshCookies;
 
 /** The manager's verdict as a `Response` (JSON body, or none). */
 function toResponse(verdict: JwtResponse): Response {
