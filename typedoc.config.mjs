@@ -24,6 +24,12 @@ const config = {
   out: 'docs/api',
   readme: 'none',
   treatWarningsAsErrors: true,
+  // Source links point at the repository named in package.json without asking git ({path} is
+  // relative to src/, the entry points' common folder), so the build is the same in a clone with
+  // another remote, none at all, or no .git (TypeDoc warns otherwise, and warnings are errors).
+  disableGit: true,
+  gitRevision: 'main',
+  sourceLinkTemplate: `${pkg.homepage.replace(/#.*$/, '')}/blob/{gitRevision}/src/{path}#L{line}`,
   validation: { notExported: true, invalidLink: true, rewrittenLink: true, unusedMergeModuleWith: true },
   // Helper types that public signatures name but that are not entry-point exports on purpose
   // (the getter and cookie-helper families each adapter re-types for its carrier, the carriers'
@@ -33,6 +39,8 @@ const config = {
     'src/adapters/express.ts:Getters',
     'src/adapters/express.ts:Cookies',
     'src/adapters/fastify.ts:Getters',
+    'src/adapters/fetch.ts:Getters',
+    'src/adapters/fetch.ts:Cookies',
     'src/adapters/fastify.ts:ReplyCookieHelpers',
     'src/adapters/hono.ts:Getters',
     'src/adapters/hono.ts:Cookies',
