@@ -1,12 +1,13 @@
 /**
  * The page `npm start` serves, driven in a real browser (Debian's chromium through playwright-core)
- * on every framework: the seeded account shown on the page, login, the protected data, the implicit
- * refresh across an expiry (5-second access tokens), the fresh-only action that asks for the
- * password again, forged requests from another origin, logout, and "log out everywhere" seen from a
- * second browser context. Then two instances (Express and Fastify) sharing one user database and
- * one Redis (REDIS_URL): a "log out everywhere" on one ends the session opened on the other. One
- * browser is shared by every case; screenshots go to test-results/screenshots/ (git ignores it;
- * docs/images/ holds the ones the README shows).
+ * on every framework `npm start` offers (NestJS on both platforms included): the seeded account
+ * shown on the page, login, the protected data, the implicit refresh across an expiry (5-second
+ * access tokens), the fresh-only action that asks for the password again, forged requests from
+ * another origin, logout, and "log out everywhere" seen from a second browser context. Then one
+ * instance per framework, all sharing one user database and one Redis (REDIS_URL): a "log out
+ * everywhere" on the Express one ends the sessions opened on the others. One browser is shared by
+ * every case; screenshots go to test-results/screenshots/ (git ignores it; docs/images/ holds the
+ * ones the README shows).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
@@ -19,6 +20,8 @@ import { startSeedServer as startExpress } from '../../examples/seed/app-express
 import { startSeedServer as startFastify } from '../../examples/seed/app-fastify.js';
 import { startSeedServer as startHono } from '../../examples/seed/app-hono.js';
 import { startSeedServer as startKoa } from '../../examples/seed/app-koa.js';
+import { startSeedServer as startNest } from '../../examples/nestjs/express.js';
+import { startSeedServer as startNestFastify } from '../../examples/nestjs/fastify.js';
 import { type SeedOptions, type SeedServer, createSeed } from '../../examples/seed/shared.js';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 
@@ -33,11 +36,14 @@ const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url);
 /** The access token lifetime of these servers: short, so the page must refresh during the test. */
 const ACCESS_SECONDS = 5;
 
+/** Every FRAMEWORK `npm start` offers, with the name the page's footer shows for it. */
 const FRAMEWORKS = [
-  ['express', startExpress],
-  ['fastify', startFastify],
-  ['hono', startHono],
-  ['koa', startKoa],
+  ['express', 'Express', startExpress],
+  ['fastify', 'Fastify', startFastify],
+  ['hono', 'Hono', startHono],
+  ['koa', 'Koa', startKoa],
+  ['nestjs', 'NestJS (Express)', startNest],
+  ['nestjs-fastify', 'NestJS (Fastify)', startNestFastify],
 ] as const;
 
 let browser: Browser;
@@ -151,7 +157,7 @@ async function logInOn(page: Page, password: string): Promise<void> {
 }
 
 describe('the example page in chromium', () => {
-  for (const [framework, start] of FRAMEWORKS) {
+  for (const [framework, shownName, start] of FRAMEWORKS) {
     it(`${framework}: login, protected data, implicit refresh, fresh action, CSRF, logout, logout everywhere`, async () => {
       const seed = testSeed({ JWT_SECRET_KEY: `browser-test-secret-${framework}-0123456789abcdef0123456789` });
       const server: SeedServer = await start(0, '127.0.0.1', seed);
@@ -170,7 +176,7 @@ describe('the example page in chromium', () => {
           'test',
           account?.password,
         ]);
-        expect(await text(loginPage, '#framework')).toBe(framework.charAt(0).toUpperCase() + framework.slice(1));
+        expect(await text(loginPage, '#framework')).toBe(shownName);
         await shot(loginPage, `${framework}-1-login`);
         // A wrong password: a readable message, still the login form.
         await loginPage.fill('#login-form input[name=username]', 'test');
@@ -288,7 +294,7 @@ describe('the example page in chromium', () => {
     }, 90_000);
   }
 
-  it('two instances sharing one database and one Redis: log out everywhere on Express ends the Fastify session', async () => {
+  it('one instance per framework sharing one database and one Redis: log out everywhere on one ends the session on every other', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'seed-page-'));
     let redis: RedisServer | undefined;
     const servers: SeedServer[] = [];
@@ -300,23 +306,30 @@ describe('the example page in chromium', () => {
         REDIS_URL: `redis://${redis.host}:${redis.port}`,
         JWT_ACCESS_TOKEN_EXPIRES: '900',
       };
-      servers.push(await startExpress(0, '127.0.0.1', testSeed(env)));
-      servers.push(await startFastify(0, '127.0.0.1', testSeed(env)));
-      const [onExpress, onFastify] = servers as [SeedServer, SeedServer];
-      // One database file: the second instance found it seeded and shows the same account.
-      const account = onExpress.seed.users.demoAccount();
-      expect(onFastify.seed.users.demoAccount()).toEqual(account);
+      for (const [, , start] of FRAMEWORKS) servers.push(await start(0, '127.0.0.1', testSeed(env)));
+      // One database file: the first instance seeded it, the others found it seeded.
+      const account = servers[0]?.seed.users.demoAccount();
+      for (const server of servers) expect(server.seed.users.demoAccount()).toEqual(account);
 
-      const a = await openAndLogIn(`${onExpress.url}/`, account?.password as string);
-      const b = await openAndLogIn(`${onFastify.url}/`, account?.password as string);
-      contexts.push(a.context, b.context);
-      expect([await text(a.page, '#store'), await text(b.page, '#store')]).toEqual(['Redis', 'Redis']);
-      expect(await text(b.page, '#framework')).toBe('Fastify');
-      await a.page.click('#logout-everywhere');
-      await visible(a.page, '#login-view');
-      await clickReloadIfSignedIn(b.page);
-      await visible(b.page, '#login-view');
-      expect(await text(b.page, '#notice')).toBe('Your session has ended: you logged out here or on another device.');
+      // A browser profile signed in on each instance.
+      const pages: Page[] = [];
+      for (const [index, server] of servers.entries()) {
+        const signedIn = await openAndLogIn(`${server.url}/`, account?.password as string);
+        contexts.push(signedIn.context);
+        pages.push(signedIn.page);
+        expect([await text(signedIn.page, '#framework'), await text(signedIn.page, '#store')]).toEqual([
+          FRAMEWORKS[index]?.[1],
+          'Redis',
+        ]);
+      }
+      const [first, ...others] = pages as [Page, ...Page[]];
+      await first.click('#logout-everywhere');
+      await visible(first, '#login-view');
+      for (const page of others) {
+        await clickReloadIfSignedIn(page);
+        await visible(page, '#login-view');
+        expect(await text(page, '#notice')).toBe('Your session has ended: you logged out here or on another device.');
+      }
     } finally {
       for (const context of contexts) await context.close();
       for (const server of servers) await server.close();

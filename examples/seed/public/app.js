@@ -233,10 +233,20 @@ $('confirm-cancel').addEventListener('click', () => {
 
 // ---- Start ----
 
+/** GET /about's framework names, as their projects write them. */
+const FRAMEWORK_NAMES = {
+  express: 'Express',
+  fastify: 'Fastify',
+  hono: 'Hono',
+  koa: 'Koa',
+  nestjs: 'NestJS (Express)',
+  'nestjs-fastify': 'NestJS (Fastify)',
+};
+
 const about = await call('GET', '/about');
 if (about.status === 200) {
   const name = String(about.data.framework);
-  $('framework').textContent = name.charAt(0).toUpperCase() + name.slice(1);
+  $('framework').textContent = FRAMEWORK_NAMES[name] ?? name;
   $('store').textContent = about.data.store === 'redis' ? 'Redis' : 'memory';
   const account = about.data.demo_account;
   if (account) {
