@@ -1,11 +1,20 @@
 /**
  * `jsonSyntaxReason` against Python's own `json.loads` (python3, which .ci/run installs): for
  * random malformed texts, the same message and position, byte for byte; and never any of the text.
+ * Then the messages a client reads (issue 12, item 4): a token whose header or payload is not JSON
+ * never has its text quoted, where V8's own message quotes it (`..."exp":NaN}" is not valid JSON`,
+ * the form the old excerpt stripping missed), through the parser and through real HTTP on every
+ * framework of the behaviour suite.
  */
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeBase64url, parseCompactJws } from '../../src/jws/index.js';
 import { jsonSyntaxReason } from '../../src/jws/json-error.js';
+import type { TestApp } from '../behaviour/app-contract.js';
+import { FRAMEWORKS } from '../behaviour/frameworks.js';
+import { send } from '../behaviour/http.js';
+import { createManager } from '../behaviour/scenarios.js';
 import { fuzzParameters, fuzzTimeout } from '../helpers/property.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -114,3 +123,109 @@ describe('jsonSyntaxReason', () => {
     fuzzTimeout(1000, 2),
   );
 });
+
+/** Python's reasons, the only thing after `Invalid <part> string: ` for a text that is not JSON. */
+const PYTHON_REASON =
+  /^Invalid (header|payload) string: (Expecting value|Expecting property name enclosed in double quotes|Expecting ':' delimiter|Expecting ',' delimiter|Extra data|Unterminated string starting at|Invalid control character at|Invalid \\escape|Invalid \\uXXXX escape|Too deeply nested): line \d+ column \d+ \(char \d+\)$/;
+
+/** V8's message for a text, which quotes an excerpt of it on the Node versions we support. */
+function v8Message(text: string): string {
+  try {
+    JSON.parse(text);
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/**
+ * A JSON object with a marker word (a-z, 8 to 12 letters) placed where JSON breaks: as a bare value,
+ * after a long valid prefix (so V8 shortens its quote to `..."`), or in an unclosed string.
+ */
+const brokenWithMarker = fc
+  .tuple(
+    fc.stringMatching(/^[a-z]{8,12}$/),
+    fc.constantFrom('bare', 'late', 'unclosed', 'after'),
+    fc.integer({ min: 0, max: 60 }),
+  )
+  .map(([word, how, pad]) => {
+    const prefix = `{"sub":"username","iat":1893499332,"pad":"${'x'.repeat(pad)}"`;
+    const text =
+      how === 'bare'
+        ? `{"k":${word}}`
+        : how === 'late'
+          ? `${prefix},"exp":${word}}`
+          : how === 'unclosed'
+            ? `${prefix},"${word}`
+            : `${prefix}} ${word}`;
+    return { word, text };
+  });
+
+function tokenOf(part: 'header' | 'payload', text: string): string {
+  const good = encodeBase64url('{"alg":"HS256","typ":"JWT"}');
+  const bad = encodeBase64url(text);
+  return part === 'header' ? `${bad}.${good}.c2lnbmF0dXJl` : `${good}.${bad}.c2lnbmF0dXJl`;
+}
+
+describe('a token that is not JSON: the message never quotes it', () => {
+  it('V8 quotes the text, in the "..." form too (the case the old stripping missed), and ours never does', () => {
+    const samples = fc.sample(brokenWithMarker, fuzzParameters(300));
+    const quoted = samples.filter(({ word, text }) => v8Message(text).includes(word.slice(2, 7)));
+    // The guard: on this Node, V8's message repeats the token's text, also as `..."<tail>"`.
+    expect(quoted.length).toBeGreaterThan(samples.length / 4);
+    expect(quoted.some(({ text }) => v8Message(text).includes('..."'))).toBe(true);
+    for (const { word, text } of samples) {
+      for (const part of ['header', 'payload'] as const) {
+        let message = '';
+        try {
+          parseCompactJws(tokenOf(part, text), 8192);
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        expect(message, text).toMatch(PYTHON_REASON);
+        expect(message).not.toContain(word.slice(2, 7));
+        expect(message).not.toContain('..."');
+      }
+    }
+  });
+
+  it('the examples of issue 12 read as Python words them, not as V8 does', () => {
+    const nan = '{"sub":"username","iat":1893499332,"exp":NaN}';
+    expect(v8Message(nan)).toContain('..."');
+    expect(() => parseCompactJws(tokenOf('payload', nan), 8192)).toThrow(
+      /^Invalid payload string: Expecting value: line 1 column 42 \(char 41\)$/,
+    );
+  });
+});
+
+for (const framework of FRAMEWORKS) {
+  describe(`${framework.name}: a token that is not JSON, over HTTP`, () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await framework.factory(createManager('default', framework.managerOptions));
+    });
+    afterAll(() => app.close());
+
+    const runs = 25;
+    it(
+      "answers 422 with Python's reason and none of the token's text",
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(brokenWithMarker, fc.constantFrom('header', 'payload'), async ({ word, text }, part) => {
+            const token = tokenOf(part as 'header' | 'payload', text);
+            const response = await send(app.baseUrl, {
+              path: '/protected',
+              headers: { authorization: `Bearer ${token}` },
+            });
+            expect(response.status).toBe(422);
+            const msg = (response.json as { msg?: unknown }).msg;
+            expect(msg).toMatch(PYTHON_REASON);
+            expect(response.text).not.toContain(word.slice(2, 7));
+          }),
+          fuzzParameters(runs),
+        );
+      },
+      fuzzTimeout(runs, 50),
+    );
+  });
+}
