@@ -10,13 +10,24 @@
  * - a value read by a round trip is cached only if no invalidation (and no link change) arrived
  *   while the read was in flight (an invalidation can overtake the reply on the other socket);
  * - the cache is used only while the link is proven alive: subscribed, and the store's own
- *   heartbeat (a PUBLISH every `heartbeatMs`) came back within `maxLagMs`. A closed or silently
- *   dead link empties the cache and every lookup goes back to a round trip until it is proven again.
- * A lost link therefore means round trips, never a stale "not revoked".
+ *   heartbeat (a PUBLISH every `heartbeatMs`, carrying the instant it was sent) has come back, and
+ *   the newest one that came back was *sent* less than `maxLagMs` ago. Redis delivers messages in
+ *   the order it ran the commands, so a heartbeat that came back proves every invalidation of a
+ *   write acknowledged before it was sent has arrived: the cache is at most `maxLagMs` behind.
+ *   Judging by when a heartbeat *arrives* would not do: a slow link, or a heartbeat held by
+ *   `CLIENT PAUSE WRITE` and released later, arrives "fresh" while invalidations sent after it are
+ *   still on the way. A closed link empties the cache; an unproven one sends every lookup back to
+ *   a round trip until it is proven again.
+ * A lost or slow link therefore means round trips, never a stale "not revoked".
+ *
+ * The heartbeat goes on a connection of its own, one at a time: `CLIENT PAUSE WRITE` holds a
+ * PUBLISH, and a held command holds every command queued behind it on its connection; on the
+ * store's connection that would turn a write pause (during which reads work) into 503s.
  *
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import type { RedisLike } from './redis-command.js';
 
 /** Default {@link NearCacheOptions.maxEntries}. */
 export const DEFAULT_NEAR_CACHE_ENTRIES = 10_000;
@@ -56,14 +67,22 @@ export interface RedisSubscriberLike {
 export interface NearCacheOptions {
   /** A dedicated connection for the invalidation channel. */
   subscriber: RedisSubscriberLike;
+  /**
+   * A connection for the heartbeat's PUBLISH, used for nothing else by the store (it must reach
+   * the same server as the store's client). Default: `client.duplicate()` when the store's client
+   * has that method (ioredis), created with the store and disconnected by its `close()`; a client
+   * without it must pass one. Not the store's own client: a PUBLISH held by `CLIENT PAUSE WRITE`
+   * would hold every lookup queued behind it.
+   */
+  heartbeatClient?: RedisLike;
   /** Most key values held (the oldest written go first). Default {@link DEFAULT_NEAR_CACHE_ENTRIES}. */
   maxEntries?: number;
   /** How often the store proves its link with a heartbeat, in ms. Default {@link DEFAULT_HEARTBEAT_MS}. */
   heartbeatMs?: number;
   /**
-   * Longest time since the last heartbeat came back before the cache stops answering, in ms: the
-   * bound on how long a silently dead link (no close event) could serve an answer. Default
-   * {@link DEFAULT_MAX_LAG_MS}.
+   * How old (since it was sent) the newest heartbeat that came back may be before the cache stops
+   * answering, in ms: the bound on how far behind Redis a cached answer can be when the link dies
+   * silently (no close event) or slows down. Default {@link DEFAULT_MAX_LAG_MS}.
    */
   maxLagMs?: number;
 }
@@ -90,12 +109,13 @@ export interface NearCache {
 export type HistoryObserver = (epoch: string | null, seq: number) => 'ok' | 'rollback';
 
 /**
- * Starts a near-cache on `channel`. `publish` sends the heartbeat through the store's own
- * (deadline-bounded) command path; `observe` receives each invalidation's history point.
+ * Starts a near-cache on `channel`. `publish` sends a heartbeat on the heartbeat connection and
+ * settles when that command does (no deadline: the next heartbeat waits for it, so a pause holds
+ * one PUBLISH, not one per interval); `observe` receives each invalidation's history point.
  *
  * @example
  * ```ts
- * const cache = startNearCache(options, 'jwt-extended:invalidate', (ch, msg) => send('PUBLISH', ch, msg), () => 'ok');
+ * const cache = startNearCache(options, 'jwt-extended:invalidate', (ch, msg) => heartbeatClient.call('PUBLISH', ch, msg), () => 'ok');
  * ```
  */
 export function startNearCache(
@@ -109,10 +129,13 @@ export function startNearCache(
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const maxLagMs = options.maxLagMs ?? DEFAULT_MAX_LAG_MS;
   const entries = new Map<string, string | null>();
-  const beat = `hb:${randomUUID()}`;
+  // Ours are `hb:<id> <sent at>`; other instances' heartbeats share the `hb:` prefix.
+  const beat = `hb:${randomUUID()} `;
   let version = 0;
   let subscribed = false;
-  let lastBeatAt = -Infinity;
+  /** When the newest heartbeat that came back was sent (performance.now()). */
+  let provenAt = -Infinity;
+  let beating = false;
   let closed = false;
 
   /** Anything that may have changed a key we cannot name: forget everything. */
@@ -122,8 +145,9 @@ export function startNearCache(
   };
   const onMessage = (from: string, message: string): void => {
     if (from !== channel) return;
-    if (message === beat) {
-      lastBeatAt = performance.now();
+    if (message.startsWith(beat)) {
+      const sentAt = Number(message.slice(beat.length));
+      if (sentAt > provenAt) provenAt = sentAt;
       return;
     }
     if (message.startsWith('hb:')) return; // another instance's heartbeat
@@ -144,7 +168,7 @@ export function startNearCache(
   };
   const onDown = (): void => {
     subscribed = false;
-    lastBeatAt = -Infinity;
+    provenAt = -Infinity;
     reset();
   };
   const subscribe = (): void => {
@@ -165,12 +189,18 @@ export function startNearCache(
   subscriber.on('ready', subscribe);
   subscribe();
   const timer = setInterval(() => {
-    if (subscribed) publish(channel, beat).catch(() => undefined);
+    if (!subscribed || beating) return;
+    beating = true;
+    publish(channel, `${beat}${performance.now()}`)
+      .catch(() => undefined)
+      .finally(() => {
+        beating = false;
+      });
   }, heartbeatMs);
   timer.unref();
 
   return {
-    usable: () => subscribed && performance.now() - lastBeatAt <= maxLagMs,
+    usable: () => subscribed && performance.now() - provenAt <= maxLagMs,
     // Oldest written goes first when full (no re-insert on reads: the hot path stays two Map reads).
     get: (key) => entries.get(key),
     version: () => version,

@@ -112,8 +112,9 @@ export interface RedisStoreOptions {
    * Keep the answers in process, exact through Redis invalidations (pub/sub on
    * `<prefix>invalidate`, published by every write in the same script): an authorized request
    * then costs a Map lookup instead of a round trip. Pass a dedicated connection
-   * (`{ subscriber: client.duplicate() }`). A closed or silent link turns the cache off until it is
-   * proven again, see {@link NearCacheOptions}.
+   * (`{ subscriber: client.duplicate() }`); the heartbeat gets a second one (made with
+   * `client.duplicate()` unless `heartbeatClient` is given). A closed, silent or slow link turns the
+   * cache off until it is proven again, see {@link NearCacheOptions}.
    */
   nearCache?: NearCacheOptions;
   /**
@@ -181,6 +182,36 @@ function resolveOptions(client: RedisLike, options: RedisStoreOptions): Resolved
     throw new JwtConfigError('evictionCheckMs must be a positive number of milliseconds');
   }
   return { prefix, timeoutMs, failOpen: options.failOpen === true, onError: options.onError, clock, evictionCheckMs };
+}
+
+/**
+ * The near-cache's heartbeat connection: the one given, or a duplicate of the store's client
+ * (owned: the store disconnects it on close). Never the store's client itself, see
+ * {@link NearCacheOptions.heartbeatClient}.
+ */
+function heartbeatConnection(client: RedisLike, near: NearCacheOptions): { client: RedisLike; owned: boolean } {
+  if (near.heartbeatClient !== undefined) {
+    if (typeof (near.heartbeatClient as Partial<RedisLike> | null)?.call !== 'function') {
+      throw new JwtConfigError('nearCache.heartbeatClient needs a call() method, like the store client');
+    }
+    if (near.heartbeatClient === client) {
+      throw new JwtConfigError(
+        "nearCache.heartbeatClient must be a connection of its own (client.duplicate()): a heartbeat held by CLIENT PAUSE WRITE would hold the store's lookups",
+      );
+    }
+    return { client: near.heartbeatClient, owned: false };
+  }
+  const duplicate = (client as { duplicate?: unknown }).duplicate;
+  const made: unknown = typeof duplicate === 'function' ? (duplicate as () => unknown).call(client) : undefined;
+  if (typeof (made as Partial<RedisLike> | null | undefined)?.call !== 'function') {
+    throw new JwtConfigError(
+      'nearCache needs a connection for its heartbeat: pass nearCache.heartbeatClient (a second connection to the same Redis), or a client with duplicate() such as ioredis',
+    );
+  }
+  // Its failures show up as failed heartbeats (reported through onError); without a listener
+  // ioredis would print each connection error.
+  (made as { on?: (event: string, listener: () => void) => unknown }).on?.('error', () => undefined);
+  return { client: made as RedisLike, owned: true };
 }
 
 /** Milliseconds for `PX`, or an empty string meaning "keep for good" to the script. */
@@ -336,13 +367,20 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
     if (point !== null && history.observe(before, point) === 'rollback') await advance(point.epoch, 'rollback');
   }
 
+  const heartbeat = options.nearCache === undefined ? undefined : heartbeatConnection(client, options.nearCache);
   const near: NearCache | undefined =
-    options.nearCache === undefined
+    options.nearCache === undefined || heartbeat === undefined
       ? undefined
       : startNearCache(
           options.nearCache,
           channel,
-          (to, message) => send('PUBLISH', to, message),
+          // A failed heartbeat is reported; a slow one is not (it only keeps the cache unproven).
+          (to, message) =>
+            Promise.resolve()
+              .then(() => heartbeat.client.call('PUBLISH', to, message))
+              .catch((error: unknown) => {
+                report(new StoreUnavailableError(STORE_UNAVAILABLE_MESSAGE, { cause: error }));
+              }),
           (epoch, seq) => (epoch === null ? 'ok' : history.observeMessage({ epoch, seq })),
         );
 
@@ -579,6 +617,7 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
     async close() {
       evictions.close();
       await near?.close();
+      if (heartbeat?.owned === true) (heartbeat.client as { disconnect?: () => void }).disconnect?.();
     },
   };
 }

@@ -31,10 +31,14 @@ const rec = (overrides: Partial<TokenRecord> = {}): TokenRecord => ({
   ...overrides,
 });
 
-function pair(subscriber: RedisSubscriberLike = connect(), maxLagMs?: number): { a: RedisStore; b: RedisStore } {
+function pair(
+  subscriber: RedisSubscriberLike = connect(),
+  maxLagMs?: number,
+  commandTimeoutMs = 5_000,
+): { a: RedisStore; b: RedisStore } {
   const prefix = `near:${randomUUID()}:`;
-  // A generous deadline: this is about exactness, and the shared test machine can be very busy.
-  const common = { prefix, checkServerConfig: false, commandTimeoutMs: 5_000 };
+  // A generous deadline by default: this is about exactness, and the shared test machine can be very busy.
+  const common = { prefix, checkServerConfig: false, commandTimeoutMs };
   const a = createRedisStore(connect(), common);
   const b = createRedisStore(connect(), { ...common, nearCache: { subscriber, maxLagMs } });
   stores.push(a, b);
@@ -165,6 +169,108 @@ describe('Redis near-cache', () => {
       await sleep(5);
     }
     expect(typeof b.isRevoked(token)).not.toBe('boolean');
+  });
+
+  it('a slow link (messages in order, each a second late) is not taken for a proven one: no stale answer', async () => {
+    const real = connect();
+    const delayMs = 1_000;
+    // Congestion, or a subscriber whose output buffer has backed up: nothing is lost, all is late.
+    const slow: RedisSubscriberLike = {
+      subscribe: (channel) => real.subscribe(channel),
+      unsubscribe: (channel) => real.unsubscribe(channel),
+      on: (event, listener) => {
+        if (event !== 'message') return real.on(event, listener);
+        return real.on('message', (channel: string, message: string) => {
+          setTimeout(() => listener(channel, message), delayMs);
+        });
+      },
+      removeListener: (event, listener) => real.removeListener(event, listener),
+    };
+    const maxLagMs = 300;
+    const { a, b } = pair(slow, maxLagMs);
+    const token = rec();
+    // Heartbeats keep arriving (late): a link judged by when they arrive would look healthy. Round
+    // trips once subscribed fill B's cache with "not revoked".
+    await sleep(delayMs + 300);
+    for (let i = 0; i < 3; i++) expect(await b.isRevoked(token)).toBe(false);
+    await a.revoke(token, 600);
+    // From the moment the revocation returned, B must refuse it: the late invalidation cannot be
+    // waited for, so B must not answer from memory at all.
+    const until = performance.now() + delayMs + 200;
+    while (performance.now() < until) {
+      expect(await b.isRevoked(token)).toBe(true);
+      await sleep(5);
+    }
+  });
+
+  describe('CLIENT PAUSE WRITE (used by FAILOVER and failover tooling)', () => {
+    const pauseMs = 2_500;
+    const maxLagMs = 200;
+    const timeoutMs = 1_000;
+
+    it('lookups keep answering by round trip (reads are not paused), and the cache does not answer while its link is unproven', async () => {
+      const { a, b } = pair(connect(), maxLagMs, timeoutMs);
+      const token = rec();
+      expect(await warm(b, token)).toBe(false);
+      const admin = connect();
+      await admin.call('CLIENT', 'PAUSE', pauseMs, 'WRITE');
+      const pausedAt = performance.now();
+      let roundTrips = 0;
+      // Nothing can be written during the pause, but failover tooling pauses an old primary while
+      // writers move to the new one: an invalidation may be missing, so memory must not answer.
+      while (performance.now() - pausedAt < pauseMs - 500) {
+        const calledAt = performance.now();
+        const answer = b.isRevoked(token);
+        if (calledAt - pausedAt > maxLagMs + 50) expect(typeof answer).not.toBe('boolean');
+        if (typeof answer !== 'boolean') roundTrips++;
+        expect(await answer).toBe(false); // a 503 here: the lookup waited behind a paused command
+        await sleep(20);
+      }
+      expect(roundTrips).toBeGreaterThan(5);
+      // After the pause, the link is proven again and a revocation on A still reaches B.
+      await sleep(pauseMs);
+      expect(await warm(b, token)).toBe(false);
+      await a.revoke(token, 600);
+      await eventuallyRevoked(b, token);
+    }, 20_000);
+
+    it('control: the same lookups on a store without near-cache answer during the pause', async () => {
+      const { b } = pair(connect(), maxLagMs, timeoutMs);
+      const plain = createRedisStore(connect(), {
+        prefix: `near:${randomUUID()}:`,
+        checkServerConfig: false,
+        commandTimeoutMs: timeoutMs,
+      });
+      stores.push(plain);
+      const token = rec();
+      expect(await plain.isRevoked(token)).toBe(false);
+      expect(await warm(b, token)).toBe(false);
+      await connect().call('CLIENT', 'PAUSE', 1_500, 'WRITE');
+      const pausedAt = performance.now();
+      while (performance.now() - pausedAt < 1_000) {
+        expect(await plain.isRevoked(token)).toBe(false);
+        await sleep(20);
+      }
+      await sleep(1_000);
+    }, 20_000);
+  });
+
+  it('the heartbeat needs a connection of its own: the store client itself, or none to make one from, is refused', () => {
+    const client = connect();
+    const subscriber = connect();
+    expect(() => createRedisStore(client, { nearCache: { subscriber, heartbeatClient: client } })).toThrow(
+      /connection of its own/,
+    );
+    const plain = { call: (command: string, ...args: (string | number)[]) => client.call(command, ...args) };
+    expect(() => createRedisStore(plain, { checkServerConfig: false, nearCache: { subscriber } })).toThrow(
+      /heartbeatClient/,
+    );
+    const store = createRedisStore(plain, {
+      checkServerConfig: false,
+      detectEvictions: false,
+      nearCache: { subscriber, heartbeatClient: connect() },
+    });
+    stores.push(store);
   });
 
   it('FLUSHALL: the instance that sees the loss announces the new epoch, cached answers go', async () => {
