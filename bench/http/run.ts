@@ -342,7 +342,11 @@ async function runFramework(
   },
 ): Promise<HttpRow[]> {
   const { options, log } = ctx;
-  const wanted = variants.filter((v) => v !== 'jwt-extended-previous' || options.baseline !== null);
+  const wanted = variants.filter(
+    (v) =>
+      (v !== 'jwt-extended-previous' || options.baseline !== null) &&
+      (options.variants.length === 0 || options.variants.includes(v)),
+  );
   const servers = await Promise.all(
     wanted.map((v) =>
       v === 'jwt-extended-refresh' && ctx.loadgen !== 'wrk'
@@ -417,6 +421,8 @@ async function runFramework(
 }
 
 export async function runHttp(options: BenchOptions, log: (s: string) => void): Promise<HttpResult> {
+  const unknown = options.variants.filter((v) => !(variants as readonly string[]).includes(v));
+  if (unknown.length > 0) throw new Error(`--variants: unknown ${unknown.join(', ')} (known: ${variants.join(', ')})`);
   const loadgen: LoadGenerator = options.loadgen ?? (hasCommand('wrk', ['-v']) ? 'wrk' : 'autocannon');
   const pinned = os.cpus().length >= 2 && hasCommand('taskset', ['-V']);
   const keys = makeKeys('HS256');

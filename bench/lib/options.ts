@@ -24,6 +24,11 @@ export interface BenchOptions {
    * are measured beside the current ones in the same run, labelled "previous". `null`: none.
    */
   baseline: string | null;
+  /**
+   * `--variants`: only these HTTP variants (ids as in bench/http/run.ts, e.g. `jwt-extended`,
+   * `jwt-extended-previous`); empty: all of them. Lets an A/B run start two servers, not eight.
+   */
+  variants: readonly string[];
   /** Timings: micro. */
   micro: { warmupMs: number; rounds: number; roundMs: number };
   /** Timings: http. */
@@ -44,6 +49,7 @@ const usage = `usage: npm run bench -- [options]
   --rounds=N              rounds per row (default micro 7 / http 5; quick 3 / 1)
   --duration=S            seconds per HTTP round (default 5; quick 1)
   --connections=N         HTTP connections (default 50)
+  --variants=a,b          HTTP: only these variants (e.g. jwt-extended,jwt-extended-previous)
   --baseline=DIR          also measure the jwt-extended checkout in DIR (built, with node_modules)
                           beside this one, as "previous" rows (e.g. a git worktree of main)
   --help
@@ -76,6 +82,7 @@ const known = [
   'duration',
   'connections',
   'baseline',
+  'variants',
   'help',
 ];
 
@@ -109,6 +116,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   const duration = positiveNumber(flag(argv, 'duration'), 'duration');
   const connections = positiveNumber(flag(argv, 'connections'), 'connections');
   const baseline = flag(argv, 'baseline');
+  const variantsArg = flag(argv, 'variants');
   if (baseline !== undefined && typeof baseline !== 'string') throw new Error('--baseline needs a directory');
   return {
     quick,
@@ -119,6 +127,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     docs: typeof docs === 'boolean' ? docs : !quick,
     loadgen: loadgen as LoadGenerator | undefined,
     baseline: typeof baseline === 'string' ? path.resolve(baseline) : null,
+    variants: typeof variantsArg === 'string' ? variantsArg.split(',').filter(Boolean) : [],
     filter: typeof filterArg === 'string' ? filterArg.split(',').filter(Boolean) : [],
     micro: quick
       ? { warmupMs: 15, rounds: rounds ?? 3, roundMs: 15 }
