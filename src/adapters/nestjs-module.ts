@@ -19,6 +19,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule, HttpAdapterHos
 import type { FastifyInstance } from 'fastify';
 import { type AnyJwtManager, JwtConfigError, JwtManager, type JwtManagerOptions, type RouteOptions } from '../index.js';
 import { JwtExceptionFilter } from './nestjs-errors.js';
+import { type JwksRouteOptions, jwksController } from './nestjs-jwks.js';
 import { JWT_EXTENDED_MODULE_OPTIONS, JwtGuard } from './nestjs-guard.js';
 import { installFastifyBodyHook } from './nestjs-fastify-body.js';
 import { JwtRouteCheck } from './nestjs-route-check.js';
@@ -43,6 +44,12 @@ export interface JwtExtendedModuleOptions {
    * Default `true`: `JwtExceptionFilter` answers them as flask-jwt-extended does.
    */
   exceptionFilter?: boolean;
+  /**
+   * Serve the manager's public keys (`jwt.jwks()`) at `/.well-known/jwks.json` with
+   * `Cache-Control: public, max-age=300` (`true`), or with these options; public even under
+   * `defaultRoute`. Default: no route.
+   */
+  jwks?: boolean | JwksRouteOptions;
 }
 
 /** `forRootAsync`'s options: a factory for the manager (or its options), Nest-style. */
@@ -132,10 +139,12 @@ function moduleWith(
   ];
   if (options.exceptionFilter !== false) providers.push({ provide: APP_FILTER, useClass: JwtExceptionFilter });
   if (options.defaultRoute !== undefined) providers.push({ provide: APP_GUARD, useExisting: JwtGuard });
+  const jwks = options.jwks ?? false;
   return {
     module: JwtExtendedModule,
     global: true,
     imports: [DiscoveryModule, ...imports],
+    controllers: jwks === false ? [] : [jwksController(jwks === true ? {} : jwks)],
     providers,
     exports: [JwtManager, JwtGuard, JWT_EXTENDED_MODULE_OPTIONS],
   };

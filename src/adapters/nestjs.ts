@@ -46,6 +46,7 @@ export {
 } from './nestjs-guard.js';
 export type { JwtGuardDefaults } from './nestjs-guard.js';
 export { JwtExceptionFilter, JwtHttpException } from './nestjs-errors.js';
+export type { JwksRouteOptions } from './nestjs-jwks.js';
 export { JwtRouteCheck } from './nestjs-route-check.js';
 export { JwtScopeInterceptor } from './nestjs-scope.js';
 export {

@@ -1,11 +1,16 @@
 /**
  * Publishing: `jwt.jwks()` holds public keys only (never a private member, never a secret), and
- * every adapter serves it at /.well-known/jwks.json in one line, over real HTTP on 127.0.0.1.
+ * every adapter (NestJS on both platforms included) serves it at /.well-known/jwks.json in one
+ * line, over real HTTP on 127.0.0.1.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { generateKeyPairSync } from 'node:crypto';
 import { createAdaptorServer } from '@hono/node-server';
+import { Controller, Get, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
@@ -19,6 +24,7 @@ import { jwksHandler as fastifyJwks } from '../../src/adapters/fastify.js';
 import { jwksHandler as fetchJwks } from '../../src/adapters/fetch.js';
 import { jwksHandler as honoJwks } from '../../src/adapters/hono.js';
 import { jwksHandler as koaJwks } from '../../src/adapters/koa.js';
+import { JwtExtendedModule, type JwtExtendedModuleOptions } from '../../src/adapters/nestjs.js';
 import { listenOnLoopback } from '../behaviour/app-contract.js';
 import type { TestApp } from '../behaviour/app-contract.js';
 
@@ -80,7 +86,36 @@ describe('jwt.jwks()', () => {
   });
 });
 
+/** A route the module's `defaultRoute` protects: proves the guard is on while the JWKS route stays public. */
+@Controller()
+class GuardedController {
+  @Get('guarded')
+  guarded() {
+    return { ok: true };
+  }
+}
+
+/** A NestJS app with the module's `jwks` option (and `defaultRoute`, so every other route needs a token). */
+async function nestApp(
+  platform: 'express' | 'fastify',
+  jwt: JwtManager,
+  jwks: JwtExtendedModuleOptions['jwks'] = true,
+): Promise<TestApp> {
+  const root: Type = class RootModule {};
+  Module({
+    imports: [JwtExtendedModule.forRoot(jwt, { jwks, defaultRoute: {} })],
+    controllers: [GuardedController],
+  })(root);
+  const adapter = platform === 'express' ? new ExpressAdapter(express()) : new FastifyAdapter();
+  const app = await NestFactory.create(root, adapter, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
 describe.each([
+  ['nestjs (express platform)', (jwt: JwtManager) => nestApp('express', jwt)],
+  ['nestjs (fastify platform)', (jwt: JwtManager) => nestApp('fastify', jwt)],
   [
     'express',
     (jwt: JwtManager) => {
@@ -154,13 +189,53 @@ describe.each([
 describe('JWKS route options', () => {
   it('a bad maxAge throws JwtConfigError when the route is declared, on every adapter', () => {
     const jwt = new JwtManager({ algorithm: 'EdDSA', privateKey: generateKeyPairSync('ed25519').privateKey });
-    for (const make of [expressJwks, fastifyJwks, honoJwks, koaJwks]) {
+    const nest = (manager: JwtManager, options: { maxAge: number }) =>
+      JwtExtendedModule.forRoot(manager, { jwks: options });
+    for (const make of [expressJwks, fastifyJwks, honoJwks, koaJwks, fetchJwks, nest]) {
       for (const maxAge of [-1, 1.5, Number.NaN]) {
         expect(() => make(jwt, { maxAge })).toThrow(JwtConfigError);
         expect(() => make(jwt, { maxAge })).toThrow('jwks maxAge must be a whole number of seconds >= 0');
       }
     }
+    expect(() => JwtExtendedModule.forRoot(jwt, { jwks: { path: 'jwks.json' } })).toThrow(
+      'jwks.path must be a path such as "/.well-known/jwks.json"',
+    );
+    expect(() => JwtExtendedModule.forRootAsync({ useFactory: () => jwt, jwks: { maxAge: -1 } })).toThrow(
+      JwtConfigError,
+    );
     expect(jwksResponse(jwt, { maxAge: 0 }).headers['cache-control']).toBe('public, max-age=0');
+  });
+});
+
+describe.each(['express', 'fastify'] as const)('nestjs (%s platform): the jwks option', (platform) => {
+  it('takes a path and a max age; the route is public under defaultRoute, other routes are not', async () => {
+    const jwt = new JwtManager({ algorithm: 'EdDSA', privateKey: generateKeyPairSync('ed25519').privateKey });
+    const app = await nestApp(platform, jwt, { path: '/keys/jwks.json', maxAge: 60 });
+    try {
+      const response = await fetch(`${app.baseUrl}/keys/jwks.json`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+      expect(await response.json()).toEqual(jwt.jwks());
+      expect((await fetch(`${app.baseUrl}${JWKS_PATH}`)).status).toBe(404);
+      const guarded = await fetch(`${app.baseUrl}/guarded`);
+      expect([guarded.status, await guarded.json()]).toEqual([401, { msg: 'Missing Authorization Header' }]);
+      const token = jwt.createAccessTokenSync('alice');
+      expect((await fetch(`${app.baseUrl}/guarded`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+        200,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('with jwks: false (the default), serves no JWKS route', async () => {
+    const jwt = new JwtManager({ algorithm: 'EdDSA', privateKey: generateKeyPairSync('ed25519').privateKey });
+    const app = await nestApp(platform, jwt, false);
+    try {
+      expect((await fetch(`${app.baseUrl}${JWKS_PATH}`)).status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 });
 
