@@ -1,12 +1,14 @@
 /**
- * Next.js middleware (Next 16 names the file `proxy.ts` and the export `proxy`): every page under
+ * Next.js middleware: every page under
  * `/dashboard` needs the access cookie, and a state-changing request its CSRF header. A request
  * without them gets flask's JSON answer; one with them goes on to the page.
  *
- * This example is a plain module shaped like Next's: `NextResponse.next()` is a response carrying
- * the `x-middleware-next: 1` header, written out here so the example runs (and is tested) without
- * installing Next.js. In an app, `import { NextResponse } from 'next/server'` and return
- * `NextResponse.next()`.
+ * Next.js runs a `middleware.ts` on its Edge runtime, so the manager verifies on WebCrypto here.
+ * Next 16 deprecates the name for `proxy.ts` exporting `proxy`, which runs on the Node.js runtime
+ * (node:crypto): the same function, exported under both names here.
+ * `NextResponse.next()` is a response carrying the `x-middleware-next: 1` header; it is written out
+ * here because this repository type-checks its examples without Next.js installed. In your app,
+ * `import { NextResponse } from 'next/server'` and pass `() => NextResponse.next()`.
  */
 import { jwtRequired } from 'jwt-extended/fetch';
 import { jwt } from './lib/jwt.js';
