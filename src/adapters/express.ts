@@ -1,7 +1,6 @@
 /**
  * `jwt-extended/express`: flask-jwt-extended's `@jwt_required()` for Express 5 and 4, as glue over
- * `jwt-extended/kit`. Express's quirks: the URL is `originalUrl` (a router rewrites `url`), and
- * body-parser 1.x skips a request marked `_body` (see `readBodyIfNeeded`).
+ * `jwt-extended/kit` (Express's quirks are named in its `port`).
  *
  * @example
  * ```ts
@@ -17,7 +16,7 @@
  * @module jwt-extended/express
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import type { AnyJwtManager, JwksResponseOptions, JwtGetters, JwtResponse, RegisteredJwtState } from '../index.js';
+import type { AnyJwtManager, JwksResponseOptions, JwtGetters, RegisteredJwtState } from '../index.js';
 import { type RouteOptions, coreGetters, createJwksResponder } from '../index.js';
 import * as kit from '../kit/index.js';
 
@@ -68,20 +67,11 @@ declare global {
  */
 export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): RequestHandler {
   const route = jwt.compileRoute(options);
-  const readsBody = route.needsJsonBody || route.needsFormBody;
   return (req, res, next) => {
-    const finish = (response: JwtResponse | undefined): void => {
-      if (response !== undefined) return kit.writeJwtResponse(target(res), response);
-      req.jwt = readJwtState(req);
-      kit.runInRequestScope(req, next);
-    };
-    const outcome = readsBody
-      ? readBodyIfNeeded(req, route).then(() => jwt.authorize(req, port(req), route))
-      : jwt.authorize(req, port(req), route);
-    // Sync configurations verify without a promise. Otherwise the chain is not returned (Express 5
-    // would call next() on a rejection too) and ends in a catch (no unhandled rejection on 4).
-    if (!(outcome instanceof Promise)) return finish(outcome);
-    void outcome.then(finish).catch(next);
+    const outcome = kit.guardRequest(jwt, glue, route, req, res, next);
+    // Not returned (Express 5 would call next() on a rejection too): a catch ends the chain, so
+    // Express 4 sees no unhandled rejection either.
+    if (outcome instanceof Promise) void outcome.catch(next);
   };
 }
 
@@ -94,16 +84,12 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Req
  * const state = await verifyJwtInRequest(jwt, req, { optional: true })
  * ```
  */
-export async function verifyJwtInRequest(
+export function verifyJwtInRequest(
   jwt: AnyJwtManager,
   req: Request,
-  options: RouteOptions = {},
+  options?: RouteOptions,
 ): Promise<RegisteredJwtState | null> {
-  const route = jwt.compileRoute(options);
-  await readBodyIfNeeded(req, route);
-  const state = (await jwt.verifyRequest(req, port(req), route)) as RegisteredJwtState | null;
-  if (state !== null) req.jwt = state;
-  return state;
+  return kit.verifyInRequest(jwt, glue, req, options);
 }
 
 /**
@@ -118,10 +104,7 @@ export async function verifyJwtInRequest(
 export function jwtErrorHandler(jwt: AnyJwtManager): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (!kit.isClientError(error) || res.headersSent) return next(error);
-    void jwt
-      .errorResponse(error)
-      .then((response) => kit.writeJwtResponse(target(res), response))
-      .catch(next);
+    void kit.answerClientError(jwt, glue, res, error).catch(next);
   };
 }
 
@@ -153,22 +136,25 @@ export const unsetAccessCookies: Cookies['unsetAccessCookies'] = cookies.unsetAc
 /** flask `unset_refresh_cookies` on an Express `res`. */
 export const unsetRefreshCookies: Cookies['unsetRefreshCookies'] = cookies.unsetRefreshCookies;
 
-function port(req: Request): kit.NodeRequestPort {
-  return new kit.NodeRequestPort(req, req.originalUrl, req);
+/**
+ * Express's quirks: the URL is `originalUrl` (a router rewrites `url`), and a body no parser has
+ * read is read here onto `req.body`, as `express.json()` would.
+ */
+function port(req: Request, route: kit.CompiledRoute): kit.RequestPort | Promise<kit.RequestPort> {
+  if (!(route.needsJsonBody || route.needsFormBody)) return new kit.NodeRequestPort(req, req.originalUrl, req);
+  return kit.readRouteBody(req, route).then((body) => {
+    // body-parser 1.x (Express 4) skips a request marked as read instead of waiting on a read stream.
+    if (body !== undefined) (req as Request & { _body?: boolean })._body = true;
+    if (body?.value !== undefined) req.body = body.value;
+    return new kit.NodeRequestPort(req, req.originalUrl, req);
+  });
 }
 
-function target(res: Response): kit.ResponseTarget {
-  return {
+const glue: kit.AdapterGlue<Request, Response> = {
+  port,
+  target: (res) => ({
     header: (name, value, append) => void (append ? res.append(name, value) : res.setHeader(name, value)),
     send: (status, body) => void (body === undefined ? res.status(status).end() : res.status(status).json(body)),
-  };
-}
-
-/** Reads the body the route needs when no parser has, onto `req.body` as `express.json()` would. */
-async function readBodyIfNeeded(req: Request, route: kit.CompiledRoute): Promise<void> {
-  const body = await kit.readRouteBody(req, route);
-  if (body === undefined) return;
-  // body-parser 1.x (Express 4) skips a request marked as read instead of waiting on a read stream.
-  (req as Request & { _body?: boolean })._body = true;
-  if (body.value !== undefined) req.body = body.value;
-}
+  }),
+  keep: (req, state) => void (req.jwt = state),
+};

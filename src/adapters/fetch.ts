@@ -15,7 +15,7 @@
  *
  * @module jwt-extended/fetch
  */
-import type { AnyJwtManager, JwksResponseOptions, JwtGetters, JwtResponse, RegisteredJwtState } from '../index.js';
+import type { AnyJwtManager, JwksResponseOptions, JwtGetters, RegisteredJwtState } from '../index.js';
 import type { RouteOptions } from '../index.js';
 import { coreGetters, createJwksResponder } from '../index.js';
 import * as kit from '../kit/index.js';
@@ -85,16 +85,14 @@ export function jwtRequired<R extends Request, A extends unknown[]>(
   }
   const route = jwt.compileRoute(options);
   return async function jwtRequiredHandler(request, ...rest) {
-    const response = await jwt.authorize(request, await port(request, route), route);
-    if (response !== undefined) return toResponse(response);
-    return kit.runInRequestScope(request, () => handler(request, ...rest));
+    return kit.guardRequest(jwt, glue, route, request, request, () => handler(request, ...rest));
   };
 }
 
 /**
  * Verifies the request by hand (flask `verify_jwt_in_request`), for code that is not one handler
- * (a SvelteKit `handle` hook, an Astro middleware): resolves to the state (`null` for an optional
- * route without a token; anonymous for OPTIONS), readable afterwards through the getters on the
+ * (a SvelteKit `handle` hook, an Astro middleware): resolves to the state (anonymous for an optional
+ * route without a token and for OPTIONS), readable afterwards through the getters on the
  * same `request`; rejects with the `JwtExtendedError`, which {@link jwtErrorHandler} turns into
  * flask's answer.
  *
@@ -103,13 +101,12 @@ export function jwtRequired<R extends Request, A extends unknown[]>(
  * const state = await verifyJwtInRequest(jwt, request, { optional: true })
  * ```
  */
-export async function verifyJwtInRequest(
+export function verifyJwtInRequest(
   jwt: AnyJwtManager,
   request: Request,
-  options: RouteOptions = {},
+  options?: RouteOptions,
 ): Promise<RegisteredJwtState | null> {
-  const route = jwt.compileRoute(options);
-  return (await jwt.verifyRequest(request, await port(request, route), route)) as RegisteredJwtState | null;
+  return kit.verifyInRequest(jwt, glue, request, options);
 }
 
 /**
@@ -130,8 +127,7 @@ export function jwtErrorHandler<R extends Request, A extends unknown[]>(
     try {
       return await handler(request, ...rest);
     } catch (error) {
-      if (!kit.isClientError(error)) throw error;
-      return toResponse(await jwt.errorResponse(error));
+      return kit.answerClientError(jwt, glue, request, error);
     }
   };
 }
@@ -153,11 +149,7 @@ export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): 
   };
 }
 
-// The cookie lines are appended after those the handler's response already carries.
-const cookies: Cookies = kit.createCookieHelpers<Response | Headers>((response, lines) => {
-  const headers = response instanceof Headers ? response : response.headers;
-  for (const line of lines) headers.append('Set-Cookie', line);
-});
+const cookies: Cookies = kit.createCookieHelpers<Response | Headers>(kit.appendWebSetCookie);
 
 /**
  * flask `set_access_cookies` on a `Response` (or its `Headers`; so do the four helpers below), each
@@ -181,45 +173,9 @@ export const unsetAccessCookies: Cookies['unsetAccessCookies'] = cookies.unsetAc
 /** flask `unset_refresh_cookies` on a `Response` or its `Headers` (see `setAccessCookies`). */
 export const unsetRefreshCookies: Cookies['unsetRefreshCookies'] = cookies.unsetRefreshCookies;
 
-/** The manager's verdict as a `Response` (JSON body, or none). */
-function toResponse(verdict: JwtResponse): Response {
-  const headers = new Headers();
-  return kit.writeJwtResponse(
-    {
-      header: (name, value, append) => (append ? headers.append(name, value) : headers.set(name, value)),
-      send: (status, body) => {
-        if (body === undefined) return new Response(null, { status, headers });
-        headers.set('content-type', 'application/json');
-        return new Response(JSON.stringify(body), { status, headers });
-      },
-    },
-    verdict,
-  );
-}
-
 /**
- * The request as the core reads it. A body is read only when the route looks in the JSON body or
- * checks the CSRF form field, from a clone and bounded (the handler still gets the whole body).
- * Fetch's `Headers` join a repeated header with ", " and no web-standard runtime lets a GET carry
- * a body: both are the runtime's, the same for every handler it serves.
+ * The runtime's quirks, the same for every handler it serves: fetch's `Headers` join a repeated
+ * header with ", ", and no web-standard runtime lets a GET carry a body. A body the route reads
+ * comes from a clone (see `webRequestPort`), so the handler still gets all of it.
  */
-async function port(request: Request, route: kit.CompiledRoute): Promise<kit.RequestPort> {
-  // OPTIONS passes unverified (flask's rule): its body is the app's, not read here.
-  const kind =
-    request.method === 'OPTIONS' ? null : kit.bodyKindFor(route, request.headers.get('content-type') ?? undefined);
-  return new kit.WebRequestPort(request, { body: kind === null ? undefined : await readBody(request, kind) });
-}
-
-const utf8 = new TextDecoder();
-
-/** The parsed body (a record of the first values, for multipart), or `undefined`. */
-async function readBody(request: Request, kind: kit.BodyKind): Promise<unknown> {
-  const bytes = await kit.readWebBody(request);
-  if (bytes === undefined) return undefined;
-  if (kind !== 'multipart') return kit.parseRouteBody(kind, utf8.decode(bytes));
-  const contentType = request.headers.get('content-type') ?? '';
-  // Parsed from the bounded bytes (not the request's own body, which stays the handler's).
-  return kit.firstFormValues(new Response(bytes, { headers: { 'content-type': contentType } })).catch(
-    () => undefined, // an invalid multipart body: no field, as for a missing one
-  );
-}
+const glue: kit.AdapterGlue<Request, Request, Response> = { port: kit.webRequestPort, target: kit.webResponseTarget };

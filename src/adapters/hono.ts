@@ -63,13 +63,7 @@ type AnyContext = Context<any, any, any>;
  */
 export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): MiddlewareHandler<JwtEnv> {
   const route = jwt.compileRoute(options);
-  return async function jwtRequiredMiddleware(c, next) {
-    const response = await jwt.authorize(c, await port(c, route), route);
-    if (response !== undefined) return kit.writeJwtResponse(target(c), response);
-    const state = readJwtState(c);
-    if (state !== undefined) c.set('jwt', state);
-    await kit.runInRequestScope(c, next);
-  };
+  return async (c, next) => kit.guardRequest(jwt, glue, route, c, c, next);
 }
 
 /**
@@ -81,15 +75,12 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Mid
  * const state = await verifyJwtInRequest(jwt, c, { optional: true })
  * ```
  */
-export async function verifyJwtInRequest(
+export function verifyJwtInRequest(
   jwt: AnyJwtManager,
   c: AnyContext,
-  options: RouteOptions = {},
+  options?: RouteOptions,
 ): Promise<RegisteredJwtState | null> {
-  const route = jwt.compileRoute(options);
-  const state = (await jwt.verifyRequest(c, await port(c, route), route)) as RegisteredJwtState | null;
-  if (state !== null) (c as Context<JwtEnv>).set('jwt', state);
-  return state;
+  return kit.verifyInRequest(jwt, glue, c, options);
 }
 
 /**
@@ -110,7 +101,7 @@ export function jwtErrorHandler<E extends Env = Env>(
   },
 ): ErrorHandler<E> {
   return async (error, c) =>
-    kit.isClientError(error) ? kit.writeJwtResponse(target(c), await jwt.errorResponse(error)) : fallback(error, c);
+    kit.isClientError(error) ? kit.answerClientError(jwt, glue, c, error) : fallback(error, c);
 }
 
 /**
@@ -164,24 +155,26 @@ function nodeIncoming(c: AnyContext): kit.NodeIncoming | undefined {
  * bodies are read through Hono's body cache (so `c.req.json()` still works in the handler), and
  * a GET body, which a fetch `Request` cannot carry but flask reads, from the Node socket.
  */
-async function port(c: AnyContext, route: kit.CompiledRoute): Promise<kit.RequestPort> {
+function port(c: AnyContext, route: kit.CompiledRoute): kit.RequestPort | Promise<kit.RequestPort> {
   // OPTIONS passes unverified (flask's rule): its body is the app's, not read here.
   const kind = c.req.method === 'OPTIONS' ? null : kit.bodyKindFor(route, c.req.header('content-type'));
-  const slot = { body: kind === null ? undefined : await readBody(c, kind) };
-  const incoming = nodeIncoming(c);
-  if (incoming === undefined) return new kit.WebRequestPort(c.req.raw, slot);
-  return new kit.NodeRequestPort(incoming, c.req.url, slot);
+  if (kind === null) return portWith(c, undefined);
+  return bufferWithinLimit(c)
+    .catch(() => false) // a client that hung up
+    .then(async (within) => portWith(c, within ? await kit.parseWebBody(kind, c.req) : undefined));
 }
 
-/** The parsed body (a record of the first values, for multipart), or `undefined`. */
-async function readBody(c: AnyContext, kind: kit.BodyKind): Promise<unknown> {
-  try {
-    if (!(await bufferWithinLimit(c))) return undefined;
-    return kind === 'multipart' ? await kit.firstFormValues(c.req) : kit.parseRouteBody(kind, await c.req.text());
-  } catch {
-    return undefined; // a client that hung up, an invalid multipart body
-  }
+function portWith(c: AnyContext, body: unknown): kit.RequestPort {
+  const incoming = nodeIncoming(c);
+  if (incoming === undefined) return new kit.WebRequestPort(c.req.raw, { body });
+  return new kit.NodeRequestPort(incoming, c.req.url, { body });
 }
+
+const glue: kit.AdapterGlue<AnyContext, AnyContext, Response> = {
+  port,
+  target,
+  keep: (c, state) => void (c as Context<JwtEnv>).set('jwt', state),
+};
 
 /** True when the body may be read in full: cached already, or found within the limit. */
 async function bufferWithinLimit(c: AnyContext): Promise<boolean> {

@@ -76,13 +76,7 @@ type AnyContext = ParameterizedContext<object, object, unknown>;
  */
 export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Middleware<JwtKoaState> {
   const route = jwt.compileRoute(options);
-  return async function jwtRequiredMiddleware(ctx, next) {
-    const response = await jwt.authorize(ctx, await port(ctx, route), route);
-    if (response !== undefined) return kit.writeJwtResponse(target(ctx), response);
-    const state = readJwtState(ctx);
-    if (state !== undefined) ctx.state.jwt = state;
-    await kit.runInRequestScope(ctx, next);
-  };
+  return (ctx, next) => kit.guardRequest(jwt, glue, route, ctx, ctx, next);
 }
 
 /**
@@ -94,15 +88,12 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Mid
  * const state = await verifyJwtInRequest(jwt, ctx, { optional: true })
  * ```
  */
-export async function verifyJwtInRequest(
+export function verifyJwtInRequest(
   jwt: AnyJwtManager,
   ctx: AnyContext,
-  options: RouteOptions = {},
+  options?: RouteOptions,
 ): Promise<KoaJwtState | null> {
-  const route = jwt.compileRoute(options);
-  const state = (await jwt.verifyRequest(ctx, await port(ctx, route), route)) as KoaJwtState | null;
-  if (state !== null) (ctx.state as JwtKoaState).jwt = state;
-  return state;
+  return kit.verifyInRequest(jwt, glue, ctx, options);
 }
 
 /**
@@ -119,8 +110,7 @@ export function jwtErrorHandler(jwt: AnyJwtManager): Middleware {
     try {
       await next();
     } catch (error) {
-      if (!kit.isClientError(error)) throw error;
-      kit.writeJwtResponse(target(ctx), await jwt.errorResponse(error));
+      await kit.answerClientError(jwt, glue, ctx, error);
     }
   };
 }
@@ -182,12 +172,19 @@ function target(ctx: AnyContext): kit.ResponseTarget {
  * where a parser would (`ctx.request.body`, `rawBody`); an unparsable body is stored as `{}`, as
  * `@koa/bodyparser` does, so a later parser does not wait for bytes already read.
  */
-async function port(ctx: AnyContext, route: kit.CompiledRoute): Promise<kit.NodeRequestPort> {
+function port(ctx: AnyContext, route: kit.CompiledRoute): kit.RequestPort | Promise<kit.RequestPort> {
   const slot = ctx.request as { body?: unknown; rawBody?: string };
-  const body = slot.body === undefined ? await kit.readRouteBody(ctx.req, route) : undefined;
-  if (body !== undefined) {
-    slot.rawBody = body.text;
-    slot.body = body.value ?? {};
+  if (slot.body !== undefined || !(route.needsJsonBody || route.needsFormBody)) {
+    return new kit.NodeRequestPort(ctx.req, ctx.url, slot);
   }
-  return new kit.NodeRequestPort(ctx.req, ctx.url, slot);
+  return kit.readRouteBody(ctx.req, route).then((body) => {
+    if (body !== undefined) [slot.rawBody, slot.body] = [body.text, body.value ?? {}];
+    return new kit.NodeRequestPort(ctx.req, ctx.url, slot);
+  });
 }
+
+const glue: kit.AdapterGlue<AnyContext> = {
+  port,
+  target,
+  keep: (ctx, state) => void ((ctx.state as JwtKoaState).jwt = state),
+};

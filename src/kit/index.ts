@@ -32,6 +32,8 @@ export {
 export type { BodyKind, BodyRoute, RouteBody } from './body.js';
 export { COOKIE_HELPER_NAMES, createCookieHelpers } from './cookies.js';
 export type { CookieHelpers, UnsetCookieOptions } from './cookies.js';
+export { answerClientError, guardRequest, verifyInRequest } from './guard.js';
+export type { AdapterGlue } from './guard.js';
 export { firstHeaderValue, nodeHeaderRepeated } from './headers.js';
 export type { NodeHeaders } from './headers.js';
 export { NodeRequestPort, asNodeIncoming, readBodyText, readRouteBody } from './node.js';
@@ -39,7 +41,16 @@ export type { BodySlot, BodyStream, NodeBodyRequest, NodeIncoming, NodeRequestLi
 export { writeJwtResponse } from './response.js';
 export type { ResponseTarget } from './response.js';
 export { runInRequestScope } from './scope.js';
-export { WebRequestPort, bufferWebBody, firstFormValues, readWebBody } from './web.js';
+export {
+  WebRequestPort,
+  appendWebSetCookie,
+  bufferWebBody,
+  firstFormValues,
+  parseWebBody,
+  readWebBody,
+  webRequestPort,
+  webResponseTarget,
+} from './web.js';
 export type { BufferedWebBody } from './web.js';
 export { isJsonContentType } from '../locations/index.js';
 export { parseCookieHeader } from '../request-view.js';

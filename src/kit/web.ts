@@ -5,7 +5,8 @@
  * @module
  */
 import type { RequestPort } from '../ports.js';
-import { MAX_BODY_BYTES, formFieldOf } from './body.js';
+import { type BodyKind, type BodyRoute, MAX_BODY_BYTES, bodyKindFor, formFieldOf, parseRouteBody } from './body.js';
+import type { ResponseTarget } from './response.js';
 import type { BodySlot } from './node.js';
 
 /**
@@ -169,4 +170,87 @@ export async function firstFormValues(body: { formData(): Promise<FormData> }): 
   const fields = Object.create(null) as Record<string, unknown>;
   for (const [name, value] of await body.formData()) if (!(name in fields)) fields[name] = value;
   return fields;
+}
+
+/**
+ * A body of the kind {@link bodyKindFor} chose, parsed from anything with `text()` and
+ * `formData()` (a `Request`, a `Response`, Hono's `c.req`); `undefined` when it cannot be read
+ * (a client that hung up) or is not valid multipart, as for a missing body.
+ *
+ * @example
+ * ```ts
+ * const body = await parseWebBody('json', c.req) // Hono's cache keeps it for c.req.json()
+ * ```
+ */
+export async function parseWebBody(
+  kind: BodyKind,
+  source: { text(): Promise<string>; formData(): Promise<FormData> },
+): Promise<unknown> {
+  try {
+    return kind === 'multipart' ? await firstFormValues(source) : parseRouteBody(kind, await source.text());
+  } catch {
+    return undefined;
+  }
+}
+
+const NO_BODY = Object.freeze({ body: undefined });
+const utf8 = new TextDecoder();
+
+/**
+ * The port of a web-standard handler's `Request`, with the body the route needs (JSON for the
+ * `json` location, a form for `csrfCheckForm`) read from a clone and bounded (see
+ * {@link readWebBody}): the handler still gets the whole body. Synchronous when the route reads
+ * no body (or the request is OPTIONS, which passes unverified: its body is the app's).
+ *
+ * @example
+ * ```ts
+ * const outcome = jwt.authorize(request, await webRequestPort(request, route), route)
+ * ```
+ */
+export function webRequestPort(request: Request, route: BodyRoute): WebRequestPort | Promise<WebRequestPort> {
+  const contentType = request.headers.get('content-type') ?? undefined;
+  const kind = request.method === 'OPTIONS' ? null : bodyKindFor(route, contentType);
+  if (kind === null) return new WebRequestPort(request, NO_BODY);
+  return readWebBody(request).then(async (bytes) => {
+    if (bytes === undefined) return new WebRequestPort(request, NO_BODY);
+    if (kind !== 'multipart') return new WebRequestPort(request, { body: parseRouteBody(kind, utf8.decode(bytes)) });
+    // Parsed from the bounded bytes (not the request's own body, which stays the handler's).
+    const copy = new Response(bytes, { headers: { 'content-type': contentType ?? '' } });
+    return new WebRequestPort(request, { body: await parseWebBody(kind, copy) });
+  });
+}
+
+/**
+ * The response writer's target for web-standard handlers: each call builds a new `Response`
+ * (JSON body, or none) with the verdict's headers.
+ *
+ * @example
+ * ```ts
+ * return writeJwtResponse(webResponseTarget(), await jwt.errorResponse(error))
+ * ```
+ */
+export function webResponseTarget(): ResponseTarget<Response> {
+  const headers = new Headers();
+  return {
+    header: (name, value, append) => (append ? headers.append(name, value) : headers.set(name, value)),
+    send: (status, body) => {
+      if (body === undefined) return new Response(null, { status, headers });
+      headers.set('content-type', 'application/json');
+      return new Response(JSON.stringify(body), { status, headers });
+    },
+  };
+}
+
+/**
+ * The cookie helpers' way of writing to a `Response` or its `Headers`: each line appended after
+ * the `Set-Cookie` lines already there (see `createCookieHelpers`).
+ *
+ * @example
+ * ```ts
+ * const cookies = createCookieHelpers<Response | Headers>(appendWebSetCookie)
+ * ```
+ */
+export function appendWebSetCookie(response: Response | Headers, lines: readonly string[]): void {
+  const headers = response instanceof Headers ? response : response.headers;
+  for (const line of lines) headers.append('Set-Cookie', line);
 }
