@@ -156,11 +156,20 @@ function templateOf(layout: PayloadLayout): PayloadTemplate | null {
  * `{"alg":"<alg>","kid":"<kid>","typ":"JWT"}` with a keyring's key.
  */
 function defaultHeaderJson(parts: TokenParts): string {
+  // One signing key makes nearly every token: the same string object again lets the signer see
+  // its cached header segment with a pointer comparison instead of comparing the text.
+  if (parts.key === lastKey) return lastHeaderJson;
   const { kid } = parts.key;
-  return kid === undefined
-    ? `{"alg":"${parts.key.alg}","typ":"JWT"}`
-    : `{"alg":"${parts.key.alg}","kid":${JSON.stringify(kid)},"typ":"JWT"}`;
+  lastHeaderJson =
+    kid === undefined
+      ? `{"alg":"${parts.key.alg}","typ":"JWT"}`
+      : `{"alg":"${parts.key.alg}","kid":${JSON.stringify(kid)},"typ":"JWT"}`;
+  lastKey = parts.key;
+  return lastHeaderJson;
 }
+
+let lastKey: TokenParts['key'] | undefined;
+let lastHeaderJson = '';
 
 /**
  * The extra claims for the template path: `null` when there are none, the object to serialise

@@ -5,8 +5,10 @@
  * Why not `crypto.randomUUID()`: it costs about 250 ns a call on Node 20 (two of them were a
  * tenth of the cost of an HS256 token). This one draws the random bytes the same way (from the
  * operating system's CSPRNG through `randomFillSync`, a batch at a time, as Node's own entropy
- * cache does), turns a whole batch into hex with one native call, and cuts each UUID out of it.
- * Every byte is used once and never handed out again.
+ * cache does) and writes a whole batch as UUID text at once: the characters of 256 UUIDs, dashes
+ * included, go into one byte array that becomes one string, and each call cuts its UUID out of that
+ * string (a slice V8 makes without copying). Cutting five hex pieces per call and joining them with
+ * dashes cost about three times as much. Every byte is used once and never handed out again.
  *
  * @module
  */
@@ -21,23 +23,41 @@ const fill: (bytes: Uint8Array) => void =
 
 /** UUIDs per batch: 4 KiB of randomness, one `randomFillSync` call per 256 UUIDs. */
 const BATCH = 256;
+/** Characters of one UUID: 32 hex digits and 4 dashes. */
+const LENGTH = 36;
 
 const randomBytes = new Uint8Array(BATCH * 16);
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-let hex = '';
+const text = new Uint8Array(BATCH * LENGTH);
+// The two ASCII hex digits of each byte value, as character codes.
+const HIGH = new Uint8Array(256);
+const LOW = new Uint8Array(256);
+for (let i = 0; i < 256; i++) {
+  const hex = i.toString(16).padStart(2, '0');
+  HIGH[i] = hex.charCodeAt(0);
+  LOW[i] = hex.charCodeAt(1);
+}
+const DASH = 45;
+// ASCII in, so UTF-8 decoding is a plain copy; TextDecoder exists on every runtime (Buffer does not).
+const decoder = new TextDecoder();
+let batch = '';
 let next = BATCH;
 
 function refill(): void {
   fill(randomBytes);
+  let at = 0;
   for (let offset = 0; offset < BATCH * 16; offset += 16) {
-    // RFC 9562 §5.4: version 4 in the high nibble of byte 6, variant 10xx in byte 8.
-    randomBytes[offset + 6] = ((randomBytes[offset + 6] as number) & 0x0f) | 0x40;
-    randomBytes[offset + 8] = ((randomBytes[offset + 8] as number) & 0x3f) | 0x80;
+    for (let i = 0; i < 16; i++) {
+      let byte = randomBytes[offset + i] as number;
+      // RFC 9562 §5.4: version 4 in the high nibble of byte 6, variant 10xx in byte 8.
+      if (i === 6) byte = (byte & 0x0f) | 0x40;
+      else if (i === 8) byte = (byte & 0x3f) | 0x80;
+      text[at++] = HIGH[byte] as number;
+      text[at++] = LOW[byte] as number;
+      // 8-4-4-4-12: a dash after bytes 3, 5, 7 and 9.
+      if (i === 3 || i === 5 || i === 7 || i === 9) text[at++] = DASH;
+    }
   }
-  // One pass over 4 KiB per 256 UUIDs; Buffer's hex would need Buffer, which not every runtime has.
-  let text = '';
-  for (let i = 0; i < randomBytes.length; i++) text += HEX[randomBytes[i] as number] as string;
-  hex = text;
+  batch = decoder.decode(text);
   next = 0;
 }
 
@@ -51,6 +71,6 @@ function refill(): void {
  */
 export function uuid4(): string {
   if (next === BATCH) refill();
-  const at = next++ * 32;
-  return `${hex.slice(at, at + 8)}-${hex.slice(at + 8, at + 12)}-${hex.slice(at + 12, at + 16)}-${hex.slice(at + 16, at + 20)}-${hex.slice(at + 20, at + 32)}`;
+  const at = next++ * LENGTH;
+  return batch.slice(at, at + LENGTH);
 }

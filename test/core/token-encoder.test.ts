@@ -157,6 +157,36 @@ describe('token encoder', () => {
     );
   });
 
+  it("writes each token's header from its own key, whichever key signed before", () => {
+    // The header text is remembered for the last key: alternating keys must not reuse another's.
+    const config = resolveConfig({ secretKey: SECRET, clock: () => 1_700_000_000_000 });
+    const hs512 = importSigningKey('HS512', SECRET, 'secretKey');
+    const withKid = Object.freeze({ ...key, kid: 'k1' });
+    const encoder = createTokenEncoder(config, { uuid: counter() });
+    const headerOf = (k: TokenParts['key']) =>
+      Buffer.from(
+        signed(
+          encoder.encode({
+            type: 'access',
+            identity: 'test',
+            fresh: false,
+            expiresDelta: undefined,
+            loaderClaims: undefined,
+            additionalClaims: undefined,
+            loaderHeaders: undefined,
+            additionalHeaders: undefined,
+            key: k,
+          }),
+        ).split('.')[0] as string,
+        'base64url',
+      ).toString();
+    for (let round = 0; round < 2; round++) {
+      expect(headerOf(key)).toBe('{"alg":"HS256","typ":"JWT"}');
+      expect(headerOf(hs512)).toBe('{"alg":"HS512","typ":"JWT"}');
+      expect(headerOf(withKid)).toBe('{"alg":"HS256","kid":"k1","typ":"JWT"}');
+    }
+  });
+
   it('refuses a layout that starts with a claim that may be left out', () => {
     expect(() => compilePayloadTemplate([{ name: 'exp', source: 'expiresAt' }])).toThrow(/must start with a claim/);
     expect(() => compilePayloadTemplate([])).toThrow(/must start with a claim/);

@@ -9,6 +9,13 @@ describe('encodeBase64url', () => {
     expect(encodeBase64url('')).toBe('');
   });
 
+  it('encodes text of any length and any character as Buffer does (short text goes through a reused buffer)', () => {
+    // Around the reused buffer's limit (8 KiB, 2 730 UTF-16 units), ASCII and 3-byte characters,
+    // and a short text right after a long one (nothing of the long one may be left in it).
+    const texts = ['a', 'x'.repeat(2730), 'x'.repeat(2731), '€'.repeat(2730), '€'.repeat(2731), 'é😀', 'b'];
+    for (const text of texts) expect(encodeBase64url(text)).toBe(Buffer.from(text, 'utf8').toString('base64url'));
+  });
+
   it('encodes a Uint8Array view without reading outside it', () => {
     const backing = new Uint8Array([1, 2, 0xfb, 0xff, 3]);
     expect(encodeBase64url(backing.subarray(2, 4))).toBe('-_8');
