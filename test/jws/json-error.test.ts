@@ -168,7 +168,7 @@ function tokenOf(part: 'header' | 'payload', text: string): string {
 }
 
 describe('a token that is not JSON: the message never quotes it', () => {
-  it('V8 quotes the text, in the "..." form too (the case the old stripping missed), and ours never does', () => {
+  it('V8 quotes the text, also shortened with dots (the form the old stripping missed), and ours never does', () => {
     const samples = fc.sample(brokenWithMarker, fuzzParameters(300));
     const quoted = samples.filter(({ word, text }) => v8Message(text).includes(word.slice(2, 7)));
     // The guard: on this Node, V8's message repeats the token's text, also as `..."<tail>"`.
