@@ -15,7 +15,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import express from 'express';
 import { JwtExtendedModule } from 'jwt-extended/nestjs';
-import { BODY_LIMIT_BYTES, BODY_TOO_LARGE, parseJsonText, refuseProtoKeys } from '../seed/http-rules.js';
+import { BODY_LIMIT_BYTES, parseJsonText, refuseDeclaredTooLarge, refuseProtoKeys } from '../seed/http-rules.js';
 import { type Seed, type SeedServer, createSeed } from '../seed/shared.js';
 import { SEED, seedControllers } from './seed.controller.js';
 import { SeedExceptionFilter } from './seed.filter.js';
@@ -54,9 +54,12 @@ export async function createSeedApp(
 function expressPlatform(seed: Seed): ExpressAdapter {
   const server = express();
   server.disable('x-powered-by');
-  server.use((_req, res, next) => {
+  server.use((req, res, next) => {
     res.set(seed.headers);
-    next();
+    // A declared oversized body, of any type: 413 before anything reads it.
+    const refused = refuseDeclaredTooLarge(req.headers['content-length']);
+    if (refused === null) return next();
+    res.status(refused.status).set(refused.headers).json(refused.body);
   });
   // JSON bodies only, at most BODY_LIMIT_BYTES (413 beyond), no `__proto__` keys; parse errors
   // reach Nest's exception layer, where the seed's filter answers them.
@@ -69,12 +72,17 @@ function fastifyPlatform(seed: Seed): FastifyAdapter {
   const app = adapter.getInstance();
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(seed.headers);
-    // Refuse a declared oversized body before any route runs, as the Express parser does.
-    if (Number(request.headers['content-length']) > BODY_LIMIT_BYTES) {
-      return reply.code(BODY_TOO_LARGE.status).send(BODY_TOO_LARGE.body);
-    }
+    // A declared oversized body, of any type: 413 before any route or parser reads it.
+    const refused = refuseDeclaredTooLarge(request.headers['content-length']);
+    if (refused !== null)
+      return reply
+        .code(refused.status)
+        .headers(refused.headers ?? {})
+        .send(refused.body);
   });
-  // JSON as the other platforms read it: an empty body is no body, a `__proto__` key is refused.
+  // JSON as the other platforms read it: an empty body is no body, a `__proto__` key is refused;
+  // other content types are never read (Fastify's own text/plain parser would read them).
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     try {
       done(null, parseJsonText(text as string));

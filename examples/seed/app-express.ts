@@ -25,6 +25,7 @@ import {
   NOT_FOUND,
   answerForError,
   clientAddress,
+  refuseDeclaredTooLarge,
   refuseProtoKeys,
 } from './http-rules.js';
 import { loadPage } from './page.js';
@@ -46,11 +47,17 @@ export function createSeedApp(seed: Seed = createSeed()): Express {
     res.set(seed.headers);
     next();
   });
+  const send = (res: Response, answer: Answer) => void res.status(answer.status).set(answer.headers).json(answer.body);
+  // A declared oversized body, of any type: 413 before anything reads it.
+  app.use((req, res, next) => {
+    const refused = refuseDeclaredTooLarge(req.headers['content-length']);
+    if (refused === null) return next();
+    send(res, refused);
+  });
   // JSON bodies only, at most BODY_LIMIT_BYTES (413 beyond), no `__proto__` keys; `null` and other
   // JSON values parse, and the routes check the shape themselves. Other content types are never read.
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: false, reviver: refuseProtoKeys }));
 
-  const send = (res: Response, answer: Answer) => void res.status(answer.status).set(answer.headers).json(answer.body);
   const addressOf = (req: Request) =>
     clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], seed.trustProxy);
   const whoAmI: RequestHandler = (req, res) => {

@@ -20,11 +20,11 @@ import {
 import {
   type Answer,
   BODY_LIMIT_BYTES,
-  BODY_TOO_LARGE,
   NOT_FOUND,
   answerForError,
   clientAddress,
   parseJsonText,
+  refuseDeclaredTooLarge,
 } from './http-rules.js';
 import { loadPage } from './page.js';
 import { type Seed, type SeedServer, createSeed } from './shared.js';
@@ -51,13 +51,14 @@ export async function createSeedApp(seed: Seed = createSeed()): Promise<FastifyI
   await app.register(jwtExtended, { manager: jwt });
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(seed.headers);
-    // Fastify parses bodies after the onRequest hooks (jwtRequired is one): refuse a declared
-    // oversized body first, as the other frameworks' parsers (which run before the routes) do.
-    if (Number(request.headers['content-length']) > BODY_LIMIT_BYTES) return send(reply, BODY_TOO_LARGE);
+    // Fastify parses bodies after the onRequest hooks (jwtRequired is one): a declared oversized
+    // body, of any type, is refused in the first one, before anything reads it.
+    const refused = refuseDeclaredTooLarge(request.headers['content-length']);
+    if (refused !== null) return send(reply, refused);
   });
   // JSON as the other frameworks read it: an empty body is no body, a `__proto__` key is refused.
-  // Other content types are never read.
-  app.removeContentTypeParser('application/json');
+  // Other content types are never read (Fastify's own text/plain parser would read them).
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     try {
       done(null, parseJsonText(text as string));

@@ -33,6 +33,7 @@ import {
   answerForError,
   clientAddress,
   parseJsonText,
+  refuseDeclaredTooLarge,
 } from './http-rules.js';
 import { loadPage } from './page.js';
 import { type Seed, type SeedServer, createSeed, listenSeed } from './shared.js';
@@ -56,8 +57,13 @@ export function createSeedApp(seed: Seed = createSeed()): Hono<SeedEnv> {
     await next();
     for (const [name, value] of Object.entries(seed.headers)) c.res.headers.set(name, value);
   });
-  // Hono reads no body by itself: without this, a handler's c.req.text() reads any size (413 beyond
-  // the limit, from the Content-Length or while streaming). Only JSON bodies are ever read.
+  // A declared oversized body, of any type: 413 before anything reads it.
+  app.use(async (c, next) => {
+    const refused = refuseDeclaredTooLarge(c.req.header('content-length'));
+    return refused === null ? next() : send(c, refused);
+  });
+  // Hono reads no body by itself: without this, a handler's c.req.text() reads any size (413 once a
+  // streamed body passes the limit). Only JSON bodies are ever read.
   const limit = bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => send(c, BODY_TOO_LARGE) });
   app.use((c, next) => (isJsonContentType(c.req.header('content-type')) ? limit(c, next) : next()));
 

@@ -20,7 +20,14 @@ import {
   setRefreshCookies,
   unsetJwtCookies,
 } from 'jwt-extended/koa';
-import { type Answer, BODY_LIMIT_BYTES, NOT_FOUND, answerForError, clientAddress } from './http-rules.js';
+import {
+  type Answer,
+  BODY_LIMIT_BYTES,
+  NOT_FOUND,
+  answerForError,
+  clientAddress,
+  refuseDeclaredTooLarge,
+} from './http-rules.js';
 import { loadPage } from './page.js';
 import { type Seed, type SeedServer, createSeed, listenSeed } from './shared.js';
 
@@ -50,6 +57,12 @@ export function createSeedApp(seed: Seed = createSeed()): Koa {
   });
   // Answers jwt-extended errors thrown further down (e.g. by jwt.decodeToken) as flask would.
   app.use(jwtErrorHandler(jwt));
+  // A declared oversized body, of any type: 413 before anything reads it.
+  app.use(async (ctx, next) => {
+    const refused = refuseDeclaredTooLarge(ctx.get('content-length') || undefined);
+    if (refused === null) return next();
+    send(ctx, refused);
+  });
   // JSON bodies only, at most BODY_LIMIT_BYTES (413 beyond), no `__proto__` keys (its parser,
   // bourne, refuses them); `null` and other JSON values parse, and the routes check the shape
   // themselves. Other content types are never read.

@@ -30,6 +30,23 @@ export const INVALID_JSON: Answer = { status: 400, body: { msg: 'Request body is
 export const FORBIDDEN_KEY: Answer = { status: 400, body: { msg: 'Request body has a forbidden "__proto__" key' } };
 /** A body over {@link BODY_LIMIT_BYTES}. */
 export const BODY_TOO_LARGE: Answer = { status: 413, body: { msg: 'Request body is too large' } };
+/**
+ * The answer to a request whose `Content-Length` declares a body over {@link BODY_LIMIT_BYTES},
+ * whatever its content type, or `null`. Every app asks this before any body parser or route runs,
+ * so the body is never read; `Connection: close` ends the connection after the 413 rather than
+ * leave it open to a client that may still be sending megabytes. A body sent without a length
+ * (chunked) is cut off by the JSON parser at the limit instead; other content types are never read.
+ *
+ * @example
+ * ```ts
+ * refuseDeclaredTooLarge('104857600') // { status: 413, headers: { Connection: 'close' }, body: { msg: 'Request body is too large' } }
+ * refuseDeclaredTooLarge(undefined) // null
+ * ```
+ */
+export function refuseDeclaredTooLarge(contentLength: string | undefined): Answer | null {
+  return Number(contentLength) > BODY_LIMIT_BYTES ? { ...BODY_TOO_LARGE, headers: { Connection: 'close' } } : null;
+}
+
 /** No route here. */
 export const NOT_FOUND: Answer = { status: 404, body: { msg: 'Not Found' } };
 /** A bug: details go to the server log, never to the client. */

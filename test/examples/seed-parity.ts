@@ -142,20 +142,24 @@ export interface SeedParity {
 /** Starts the Express seed app on `seed`: the reference every other framework is compared with. */
 export const startExpressApp: StartSeedApp = async (seed) => listen(createServer(createExpressSeedApp(seed)));
 
+/** A {@link SeedParity} with its two apps' URLs (Express's first), and how to close them. */
+export interface RunningPair extends SeedParity {
+  readonly urls: readonly [express: string, framework: string];
+  close(): Promise<void>;
+}
+
 /**
  * Starts the Express app and the framework's on their own seeds (see {@link quietSeed}) and returns
- * `both` / `sendEach` on them, and how to close them.
+ * `both` / `sendEach` on them, their URLs, and how to close them.
  */
-export async function startPair(
-  startFrameworkApp: StartSeedApp,
-  options: SeedOptions = {},
-): Promise<SeedParity & { close(): Promise<void> }> {
+export async function startPair(startFrameworkApp: StartSeedApp, options: SeedOptions = {}): Promise<RunningPair> {
   const express = await startExpressApp(quietSeed(options));
   const framework = await startFrameworkApp(quietSeed(options));
   const sendEach = (spec: RequestSpec) =>
     Promise.all([send(express.url, spec), send(framework.url, spec)]) as Promise<[ResponseData, ResponseData]>;
   return {
     sendEach,
+    urls: [express.url, framework.url],
     async both(spec) {
       const [fromExpress, fromFramework] = await sendEach(spec);
       expect(comparable(fromFramework), `${spec.method ?? 'GET'} ${spec.path}`).toEqual(comparable(fromExpress));
