@@ -1,6 +1,7 @@
 /**
  * Interoperability with PyJWT (Debian's python3-jwt, which .ci/run installs): tokens made here
- * decode in Python, for HS256, RS256, ES256 and ES256K, to the same claims (and ES256K both ways).
+ * decode in Python, for HS256, RS256, ES256 and ES256K, to the same claims (and ES256K both ways);
+ * a list of issuers accepts and refuses what PyJWT does.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -124,5 +125,67 @@ print(jwt.encode(request["payload"], request["key"], algorithm="ES256K", headers
     expect(() => new JwtManager({ algorithm: 'ES256', publicKey: p256 }).decodeTokenSync(token)).toThrow(
       'The specified alg value is not allowed',
     );
+  });
+});
+
+describe("decodeIssuer as a list answers as PyJWT's issuer=[...]", () => {
+  // Debian 12's python3-jwt is PyJWT 2.6, whose issuer is one string; lists came in PyJWT 2.7
+  // (\`iss in issuer\`). So a list is compared with the union of PyJWT's answers for each issuer
+  // (accepted if one accepts; else the first one's error), and directly where PyJWT has lists.
+  const CHECK = `
+import json, sys, jwt
+request = json.load(sys.stdin)
+def answer(token, issuer):
+    try:
+        jwt.decode(token, request["key"], algorithms=["HS256"], issuer=issuer)
+        return {"ok": True}
+    except jwt.PyJWTError as error:
+        return {"ok": False, "error": type(error).__name__, "msg": str(error)}
+def union(token):
+    answers = [answer(token, issuer) for issuer in request["issuers"]]
+    return next((a for a in answers if a["ok"]), answers[0])
+has_lists = tuple(int(n) for n in jwt.__version__.split(".")[:2]) >= (2, 7)
+print(json.dumps({
+    "union": [union(t) for t in request["tokens"]],
+    "direct": [answer(t, request["issuers"]) for t in request["tokens"]] if has_lists else None,
+}))
+`;
+  const secret = 'pyjwt-issuer-list-secret-0123456789abcdef0123456789';
+  const issuers = ['https://a.example', 'https://b.example'];
+
+  it('accepts and refuses the same tokens, with the same error class and message', () => {
+    const maker = new JwtManager({ secretKey: secret, encodeIssuer: null });
+    const claims: [string, Record<string, unknown>][] = [
+      ['first of the list', { iss: 'https://a.example' }],
+      ['second of the list', { iss: 'https://b.example' }],
+      ['another issuer', { iss: 'https://c.example' }],
+      ['a prefix of one', { iss: 'https://a.exampl' }],
+      ['an empty iss', { iss: '' }],
+      ['a list holding one', { iss: ['https://a.example'] }],
+      ['a number', { iss: 1 }],
+      ['no iss at all', {}],
+    ];
+    const tokens = claims.map(([, additionalClaims]) => maker.createAccessTokenSync('me', { additionalClaims }));
+    type Answer = { ok: boolean; error?: string; msg?: string };
+    const python = JSON.parse(
+      execFileSync(PYTHON, ['-c', CHECK], {
+        input: JSON.stringify({ tokens, key: secret, issuers }),
+        encoding: 'utf8',
+      }),
+    ) as { union: Answer[]; direct: Answer[] | null };
+    const verifier = new JwtManager({ secretKey: secret, decodeIssuer: issuers });
+    const ours = tokens.map((token): Answer => {
+      try {
+        verifier.decodeTokenSync(token);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, error: (error as Error).name, msg: (error as Error).message };
+      }
+    });
+    const byName = (answers: Answer[]) => Object.fromEntries(claims.map(([name], i) => [name, answers[i]]));
+    expect(byName(ours)).toEqual(byName(python.union));
+    if (python.direct !== null) expect(byName(ours)).toEqual(byName(python.direct));
+    // Exactly the two listed issuers pass: the comparison is not between two refusals.
+    expect(ours.map((answer) => answer.ok)).toEqual([true, true, false, false, false, false, false, false]);
   });
 });

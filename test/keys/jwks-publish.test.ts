@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { generateKeyPairSync } from 'node:crypto';
+import { type KeyObject, createPublicKey, createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createAdaptorServer } from '@hono/node-server';
 import { Controller, Get, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -18,7 +18,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import Koa from 'koa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JWKS_PATH, JwtConfigError, JwtManager, jwksResponse } from '../../src/index.js';
-import type { Jwk } from '../../src/index.js';
+import type { Algorithm, Jwk, JwtManagerOptions, KeyMaterial } from '../../src/index.js';
 import { jwksHandler as expressJwks } from '../../src/adapters/express.js';
 import { jwksHandler as fastifyJwks } from '../../src/adapters/fastify.js';
 import { jwksHandler as fetchJwks } from '../../src/adapters/fetch.js';
@@ -77,6 +77,71 @@ describe('jwt.jwks()', () => {
       ecJwt.promoteKey(kid);
       const { payload } = await jwtVerify(ecJwt.createAccessTokenSync(kid), createLocalJWKSet(ecJwt.jwks() as never));
       expect(payload.sub).toBe(kid);
+    }
+  });
+
+  /** Every asymmetric key type a manager takes, with the algorithm it is used with. */
+  const ASYMMETRIC: [string, Algorithm, () => { privateKey: KeyObject; publicKey: KeyObject }][] = [
+    ['RSA', 'RS256', () => generateKeyPairSync('rsa', { modulusLength: 2048 })],
+    ['RSA (PS256)', 'PS256', () => generateKeyPairSync('rsa', { modulusLength: 2048 })],
+    ['EC P-256', 'ES256', () => generateKeyPairSync('ec', { namedCurve: 'P-256' })],
+    ['EC P-384', 'ES384', () => generateKeyPairSync('ec', { namedCurve: 'P-384' })],
+    ['EC P-521', 'ES512', () => generateKeyPairSync('ec', { namedCurve: 'P-521' })],
+    ['EC secp256k1', 'ES256K', () => generateKeyPairSync('ec', { namedCurve: 'secp256k1' })],
+    ['Ed25519', 'EdDSA', () => generateKeyPairSync('ed25519')],
+    ['Ed448', 'EdDSA', () => generateKeyPairSync('ed448')],
+  ];
+  /** The forms a private key is configured in: PEM text, a JWK (with its private members), a KeyObject. */
+  const FORMS: [string, (key: KeyObject) => KeyMaterial][] = [
+    ['PEM', (key) => key.export({ type: 'pkcs8', format: 'pem' }) as string],
+    ['JWK', (key) => key.export({ format: 'jwk' }) as Jwk],
+    ['KeyObject', (key) => key],
+  ];
+  const spki = (key: KeyObject) => key.export({ type: 'spki', format: 'der' }).toString('base64url');
+
+  it.each(ASYMMETRIC)(
+    '%s: one key or a keyring, from PEM, JWK or KeyObject, publishes exactly its public key',
+    (_name, algorithm, make) => {
+      const { privateKey, publicKey } = make();
+      for (const [form, as] of FORMS) {
+        const configs: [string, JwtManagerOptions][] = [
+          ['one key', { algorithm, privateKey: as(privateKey) }],
+          ['keyring', { algorithm, keys: [{ privateKey: as(privateKey) }] }],
+          ['keyring of the public key', { algorithm, keys: [{ publicKey }] }],
+        ];
+        for (const [config, options] of configs) {
+          const where = `${form}, ${config}`;
+          const { keys } = new JwtManager(options).jwks();
+          expect(keys, where).toHaveLength(1);
+          expectPublicOnly(keys);
+          const [jwk] = keys as [Jwk];
+          expect(jwk.alg, where).toBe(algorithm);
+          // The published members are the public key itself, nothing less and nothing more.
+          expect(spki(createPublicKey({ key: jwk as never, format: 'jwk' })), where).toBe(spki(publicKey));
+          const { kid: _kid, alg: _alg, use: _use, ...members } = jwk;
+          expect(members, where).toEqual(publicKey.export({ format: 'jwk' }));
+        }
+      }
+    },
+  );
+
+  it('publishes nothing for an HMAC secret in any form: string, Buffer, JWK, KeyObject', () => {
+    const bytes = randomBytes(32);
+    const secrets: KeyMaterial[] = [
+      'h'.repeat(40),
+      bytes,
+      { kty: 'oct', k: bytes.toString('base64url') },
+      createSecretKey(bytes),
+    ];
+    for (const secretKey of secrets) {
+      for (const algorithm of ['HS256', 'HS384', 'HS512'] as const) {
+        const one = new JwtManager({ algorithm, secretKey });
+        const ring = new JwtManager({ algorithm, keys: [{ kid: 'a', secretKey }, { secretKey: 'z'.repeat(40) }] });
+        expect(one.jwks()).toEqual({ keys: [] });
+        expect(ring.jwks()).toEqual({ keys: [] });
+        // The secrets really are in use: the managers sign and verify with them.
+        expect(ring.decodeTokenSync(ring.createAccessTokenSync('me')).sub).toBe('me');
+      }
     }
   });
 

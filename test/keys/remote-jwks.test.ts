@@ -171,6 +171,45 @@ describe('remote JWKS: fetch and cache', () => {
   });
 });
 
+describe('remote JWKS: a verify-only manager for each asymmetric algorithm', () => {
+  it.each(['RS256', 'ES256', 'EdDSA'] as const)(
+    "%s: the issuer's JWK Set alone verifies its tokens; creating a token says what is missing",
+    async (alg) => {
+      const own = new JoseIssuer();
+      await own.addKey('signing', alg);
+      own.published = ['signing'];
+      own.active = 'signing';
+      const local = await new JwksServer(() => own.jwks()).start();
+      try {
+        const { jwt } = verifierFor(local.url, { algorithm: alg });
+        const token = await own.token('alice');
+        expect(await callRoute(jwt, bearer(token))).toEqual({ status: 200, body: { identity: 'alice' } });
+        const missing = 'This JwtManager only verifies tokens and cannot create one: it verifies with remoteJwks only';
+        expect(() => jwt.createAccessTokenSync('alice')).toThrow(JwtConfigError);
+        expect(() => jwt.createAccessTokenSync('alice')).toThrow(missing);
+        await expect(jwt.createRefreshToken('alice')).rejects.toThrow(missing);
+        // Another key under the same kid: the signature decides.
+        const stranger = new JoseIssuer();
+        await stranger.addKey('signing', alg);
+        expect(await callRoute(jwt, bearer(await stranger.token('alice', 'signing')))).toEqual({
+          status: 422,
+          body: { msg: 'Signature verification failed' },
+        });
+
+        // The same set given locally (public JWKs in keys) is a verify-only manager too.
+        const offline = new JwtManager({ algorithm: alg, keys: own.jwks().keys.map((publicKey) => ({ publicKey })) });
+        expect(offline.decodeTokenSync(token).sub).toBe('alice');
+        expect(() => offline.createAccessTokenSync('alice')).toThrow(
+          'This JwtManager only verifies tokens and cannot create one: its keys have no private key or secret to sign with',
+        );
+        expect(local.fetches).toBe(1);
+      } finally {
+        await local.stop();
+      }
+    },
+  );
+});
+
 describe('remote JWKS: issuer rotation without downtime', () => {
   it('publish next key, wait maxAge, promote, retire: every request in between succeeds', async () => {
     resetIssuer();
