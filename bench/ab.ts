@@ -36,6 +36,7 @@ const usage = `usage: npm run bench:ab -- --baseline=DIR [options]
 
   --baseline=DIR     A: a jwt-extended checkout with its node_modules and a built dist/
                      (git worktree add --detach DIR <commit>; cp -a node_modules DIR; npm run build in DIR)
+  --candidate=DIR    B: another built checkout instead of this one (e.g. to try a change on a copy)
   --build            run npm run build in DIR and here first
   --rows=a,b         only these rows: decode, authorize, sign (default: all three)
   --rounds=N         paired rounds per row (default 41)
@@ -50,6 +51,7 @@ type RowName = (typeof rowNames)[number];
 
 interface Args {
   baseline: string;
+  candidate: string;
   build: boolean;
   rows: RowName[];
   rounds: number;
@@ -62,7 +64,7 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args {
   const get = (name: string): string | undefined =>
     argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const known = ['baseline', 'build', 'rows', 'rounds', 'round-ms', 'http', 'http-rounds', 'out', 'help'];
+  const known = ['baseline', 'candidate', 'build', 'rows', 'rounds', 'round-ms', 'http', 'http-rounds', 'out', 'help'];
   for (const a of argv) {
     if (!known.includes(a.replace(/^--/, '').replace(/=.*$/, ''))) throw new Error(`unknown argument ${a}\n\n${usage}`);
   }
@@ -83,6 +85,7 @@ function parseArgs(argv: readonly string[]): Args {
   if (bad.length > 0) throw new Error(`--rows: unknown ${bad.join(', ')} (known: ${rowNames.join(', ')})`);
   return {
     baseline: path.resolve(baseline),
+    candidate: path.resolve(get('candidate') ?? repoRoot),
     build: argv.includes('--build'),
     rows,
     rounds: num('rounds', 41),
@@ -199,7 +202,7 @@ async function main(): Promise<void> {
   const busy = busyWarning(machine);
   if (busy !== null) process.stderr.write(`${busy}\n`);
   if (args.build) {
-    for (const dir of [args.baseline, repoRoot]) {
+    for (const dir of [args.baseline, args.candidate]) {
       process.stderr.write(`npm run build in ${dir}\n`);
       execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'ignore' });
     }
@@ -208,7 +211,7 @@ async function main(): Promise<void> {
   // A day long, so a long run never sees it expire; otherwise the micro benchmark's flask layout.
   const token = floorSigner(keys)(header('HS256'), accessClaims(Math.floor(Date.now() / 1000), 24 * 3600));
   const A = await sideRows(args.baseline, keys.signingString, token);
-  const B = await sideRows(repoRoot, keys.signingString, token);
+  const B = await sideRows(args.candidate, keys.signingString, token);
   const results: RowResult[] = [];
   for (const name of args.rows) {
     process.stderr.write(`${name} `);
@@ -216,14 +219,16 @@ async function main(): Promise<void> {
   }
   let http: unknown = null;
   const lines = [
-    `A = ${args.baseline}, B = ${repoRoot}; ${args.rounds} paired rounds of ${args.roundMs} ms per side, CPU time`,
+    `A = ${args.baseline}, B = ${args.candidate}; ${args.rounds} paired rounds of ${args.roundMs} ms per side, CPU time`,
     `${pad('row', 11)}${pad('A ns/call median [q1..q3]', 30)}${pad('B ns/call median [q1..q3]', 30)}${pad('B/A per round median [q1..q3] (min..max)', 44)}verdict`,
     ...results.map(
       (r) =>
         `${pad(r.row, 11)}${pad(fmt(r.a, 'ns'), 30)}${pad(fmt(r.b, 'ns'), 30)}${pad(`${fmt(r.ratio, 'x')} (${r.ratio.min}..${r.ratio.max})`, 44)}${r.verdict}`,
     ),
   ];
-  if (args.http) {
+  if (args.http && args.candidate !== repoRoot) {
+    lines.push('fastify    not measured: --http measures this checkout as B (no --candidate)');
+  } else if (args.http) {
     process.stderr.write('fastify ');
     const options = parseOptions(
       [

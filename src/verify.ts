@@ -180,10 +180,17 @@ export interface PipelineContext {
   };
 }
 
+/**
+ * What `header` and `payload` hold until the first step decodes the token (or the route turns out
+ * anonymous, whose state is built fresh). Shared and frozen: two empty objects per request were
+ * measurable garbage on the hot path (see `npm run bench:ab`).
+ */
+const NOT_DECODED = Object.freeze({}) as JwtHeader & JwtPayload;
+
 /** One request on its way through the steps: what they found so far. */
 class PipelineRun {
-  header: JwtHeader = {} as JwtHeader;
-  payload: JwtPayload = {} as JwtPayload;
+  header: JwtHeader = NOT_DECODED;
+  payload: JwtPayload = NOT_DECODED;
   location: TokenLocation | null = null;
   user: unknown = null;
   userLoaded = false;
