@@ -9,14 +9,11 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { type AnyJwtManager, JwtConfigError, readJwtState } from '../index.js';
+import { type AnyJwtManager, JwtConfigError } from '../index.js';
 import * as kit from '../kit/index.js';
 
 /** Fastify's `done` of a callback-style hook. */
 export type Done = (error?: Error | null, payload?: Readable) => void;
-
-/** Continues the request after verification, handing Fastify a new payload when given. */
-type Guard = (request: FastifyRequest, reply: FastifyReply, done: Done, handOver?: () => Readable) => Promise<void>;
 
 /** Methods whose body Fastify never parses: reading it ourselves needs no hand-over. */
 const BODYLESS = new Set(['GET', 'HEAD', 'TRACE']);
@@ -33,18 +30,17 @@ const BODY_STAGE_MESSAGE =
  */
 export function stageHook(jwt: AnyJwtManager, route: kit.CompiledRoute) {
   const needsBody = route.needsJsonBody || route.needsFormBody;
-  const guard = (request: FastifyRequest, reply: FastifyReply, done: Done, handOver?: () => Readable): Promise<void> =>
-    verifyThenContinue(jwt, route, request, reply, done, handOver);
   function jwtRequiredHook(request: FastifyRequest, reply: FastifyReply, third: unknown, fourth?: unknown): void {
-    if (typeof third !== 'function') {
-      const done = fourth as Done;
-      if (!needsBody) return void guard(request, reply, done);
-      return void guardWithPayload(route, request, reply, third as Readable, done, guard).catch(done);
-    }
-    if (!needsBody) return void guard(request, reply, third as Done);
-    void prepareParsedBody(route, request)
-      .then(() => guard(request, reply, third as Done))
-      .catch(third as Done);
+    const done = (typeof third === 'function' ? third : fourth) as Done;
+    if (!needsBody) return verifyThenContinue(jwt, route, request, reply, done);
+    // The body first: at preParsing from the payload, which is then handed on to Fastify.
+    const before =
+      typeof third === 'function'
+        ? prepareParsedBody(route, request)
+        : takePayloadBody(route, request, third as Readable);
+    void before
+      .then((handOver) => verifyThenContinue(jwt, route, request, reply, done, handOver ?? undefined))
+      .catch(done);
   }
   return jwtRequiredHook;
 }
@@ -59,21 +55,6 @@ async function prepareParsedBody(route: kit.CompiledRoute, request: FastifyReque
   if (BODYLESS.has(request.method)) return readUnparsedBody(request, route);
   const unread = request.raw.readableFlowing === null && !request.raw.readableEnded;
   if (bodyKindOf(route, request) !== null && unread) throw new JwtConfigError(BODY_STAGE_MESSAGE);
-}
-
-/**
- * A body route at preParsing: reads the payload (see {@link takePayloadBody}), then verifies and
- * hands the body on to Fastify.
- */
-async function guardWithPayload(
-  route: kit.CompiledRoute,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: Readable,
-  done: Done,
-  guard: Guard,
-): Promise<void> {
-  return guard(request, reply, done, await takePayloadBody(route, request, payload));
 }
 
 /**
@@ -168,34 +149,37 @@ export function target(reply: FastifyReply): kit.ResponseTarget {
   };
 }
 
+/** The hooks' glue: the body, if any, is read before (see {@link stageHook}). */
+export const glue: kit.AdapterGlue<FastifyRequest, FastifyReply> = {
+  port,
+  target,
+  keep: (request, state) => void (request.jwt = state),
+};
+
+/** `verifyJwtInRequest`'s glue: reads the body Fastify has not (never, for GET) first. */
+export const verifyGlue: kit.AdapterGlue<FastifyRequest, FastifyReply> = {
+  ...glue,
+  port: (request, route) => readUnparsedBody(request, route).then(() => port(request)),
+};
+
 /**
  * Verifies, then continues (`done` inside the request scope, so the handler and all it awaits see
- * this request in `jwt-extended/context`) or answers the refusal. Other errors go to `done(error)`.
+ * this request in `jwt-extended/context`) or answers the refusal. Any other error, and one thrown
+ * while writing the answer (e.g. a callback's invalid status code), goes to `done(error)`.
  */
-async function verifyThenContinue(
+function verifyThenContinue(
   jwt: AnyJwtManager,
   route: kit.CompiledRoute,
   request: FastifyRequest,
   reply: FastifyReply,
   done: Done,
   handOver?: () => Readable,
-): Promise<void> {
-  let response;
+): void {
+  const next = handOver === undefined ? done : () => done(null, handOver());
   try {
-    const outcome = jwt.authorize(request, port(request), route);
-    response = outcome instanceof Promise ? await outcome : outcome;
+    const outcome = kit.guardRequest(jwt, glue, route, request, reply, next);
+    if (outcome instanceof Promise) outcome.catch(done);
   } catch (error) {
-    return done(error as Error);
-  }
-  if (response === undefined) {
-    request.jwt = readJwtState(request) ?? null;
-    // Entered here, not in the hook's synchronous part, which would mark the connection's own
-    // async resource and leak into the next request on a kept-alive socket.
-    return kit.runInRequestScope(request, handOver === undefined ? done : () => done(null, handOver()));
-  }
-  try {
-    kit.writeJwtResponse(target(reply), response);
-  } catch (error) {
-    done(error as Error); // e.g. a callback's invalid status code
+    done(error as Error);
   }
 }

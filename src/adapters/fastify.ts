@@ -23,17 +23,10 @@ import type {
   preParsingHookHandler,
   preValidationHookHandler,
 } from 'fastify';
-import type {
-  AnyJwtManager,
-  CookieOptions,
-  JwksResponseOptions,
-  JwtGetters,
-  RegisteredJwtState,
-  RouteOptions,
-} from '../index.js';
+import type { AnyJwtManager, JwksResponseOptions, JwtGetters, RegisteredJwtState, RouteOptions } from '../index.js';
 import { JwtConfigError, coreGetters, createJwksResponder } from '../index.js';
 import * as kit from '../kit/index.js';
-import { port, readUnparsedBody, stageHook, target } from './fastify-hooks.js';
+import { glue, stageHook, verifyGlue } from './fastify-hooks.js';
 
 // Each export typed by name, not destructured: the declarations then name the framework's type,
 // not its expansion through the framework's namespaces (test/package/hygiene.test.ts).
@@ -55,7 +48,6 @@ export const getJwtRequestLocation: Getters['getJwtRequestLocation'] = coreGette
 export const readJwtState: Getters['readJwtState'] = coreGetters.readJwtState;
 export type { CookieOptions, JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
 
-type UnsetOptions = kit.UnsetCookieOptions;
 declare module 'fastify' {
   interface FastifyRequest {
     /**
@@ -64,20 +56,9 @@ declare module 'fastify' {
      */
     jwt: RegisteredJwtState | null;
   }
-  // flask's cookie helpers as reply methods (need the `jwtExtended` plugin). Each member has its
-  // own comment: one on the interface would compete with Fastify's for the merged declaration.
-  interface FastifyReply {
-    /** flask `set_access_cookies` on this reply (needs the `jwtExtended` plugin). */
-    setAccessCookies(token: string, options?: CookieOptions): this;
-    /** flask `set_refresh_cookies` on this reply (needs the `jwtExtended` plugin). */
-    setRefreshCookies(token: string, options?: CookieOptions): this;
-    /** flask `unset_jwt_cookies` on this reply (needs the `jwtExtended` plugin). */
-    unsetJwtCookies(options?: UnsetOptions): this;
-    /** flask `unset_access_cookies` on this reply (needs the `jwtExtended` plugin). */
-    unsetAccessCookies(options?: UnsetOptions): this;
-    /** flask `unset_refresh_cookies` on this reply (needs the `jwtExtended` plugin). */
-    unsetRefreshCookies(options?: UnsetOptions): this;
-  }
+  // flask's cookie helpers as reply methods, documented in the kit (need the `jwtExtended` plugin).
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface FastifyReply extends kit.CookieMethods {}
 }
 
 /** One function Fastify accepts as an `onRequest`, `preParsing`, `preValidation` or `preHandler` hook. */
@@ -120,16 +101,12 @@ export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): Jwt
  * const state = await verifyJwtInRequest(jwt, request, { optional: true })
  * ```
  */
-export async function verifyJwtInRequest(
+export function verifyJwtInRequest(
   jwt: AnyJwtManager,
   request: FastifyRequest,
-  options: RouteOptions = {},
+  options?: RouteOptions,
 ): Promise<RegisteredJwtState | null> {
-  const route = jwt.compileRoute(options);
-  await readUnparsedBody(request, route); // Fastify never reads a GET body; flask does
-  const state = (await jwt.verifyRequest(request, port(request), route)) as RegisteredJwtState | null;
-  if (state !== null) request.jwt = state;
-  return state;
+  return kit.verifyInRequest(jwt, verifyGlue, request, options); // reads a GET body too, as flask does
 }
 
 /**
@@ -142,10 +119,8 @@ export async function verifyJwtInRequest(
  * ```
  */
 export function jwtErrorHandler(jwt: AnyJwtManager) {
-  return async (error: FastifyError | Error, _request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (!kit.isClientError(error)) throw error;
-    kit.writeJwtResponse(target(reply), await jwt.errorResponse(error));
-  };
+  return (error: FastifyError | Error, _request: FastifyRequest, reply: FastifyReply): Promise<void> =>
+    kit.answerClientError(jwt, glue, reply, error);
 }
 
 /**
@@ -208,13 +183,8 @@ export const jwtExtended: FastifyPluginCallback<JwtExtendedOptions> = Object.ass
     }
     // Fastify 5 refuses reference-type defaults for request decorators: `null`, filled per request.
     if (!instance.hasRequestDecorator('jwt')) instance.decorateRequest('jwt', null);
-    for (const name of kit.COOKIE_HELPER_NAMES) {
-      const helper = cookies[name] as (jwt: AnyJwtManager, reply: FastifyReply, ...rest: unknown[]) => void;
-      instance.decorateReply(name, function (this: FastifyReply, ...rest: unknown[]) {
-        helper(jwt, this, ...rest);
-        return this;
-      });
-    }
+    const methods = kit.bindCookieMethods(cookies, jwt);
+    for (const name of kit.COOKIE_HELPER_NAMES) instance.decorateReply(name, methods[name]);
     done();
   },
   {

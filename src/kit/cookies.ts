@@ -71,6 +71,59 @@ export const COOKIE_HELPER_NAMES = Object.freeze([
   'unsetRefreshCookies',
 ] as const);
 
+/** One of the five helpers' names. */
+export type CookieHelperName = (typeof COOKIE_HELPER_NAMES)[number];
+
+/**
+ * The five helpers as methods of a framework's response, bound to one manager (Fastify's reply
+ * decorators): each writes its lines to `this` and returns it, for chaining. A framework adds them
+ * to its response type with `interface Reply extends CookieMethods {}`.
+ */
+export interface CookieMethods {
+  /**
+   * flask `set_access_cookies` on this response.
+   *
+   * @example
+   * ```ts
+   * reply.setAccessCookies(accessToken).send({ login: true })
+   * ```
+   */
+  setAccessCookies(token: string, options?: CookieOptions): this;
+  /** flask `set_refresh_cookies` on this response. */
+  setRefreshCookies(token: string, options?: CookieOptions): this;
+  /** flask `unset_jwt_cookies` on this response. */
+  unsetJwtCookies(options?: UnsetCookieOptions): this;
+  /** flask `unset_access_cookies` on this response. */
+  unsetAccessCookies(options?: UnsetCookieOptions): this;
+  /** flask `unset_refresh_cookies` on this response. */
+  unsetRefreshCookies(options?: UnsetCookieOptions): this;
+}
+
+/**
+ * The {@link CookieMethods} of `helpers`, bound to `jwt`, for a framework that decorates its
+ * response object (`this` is the response).
+ *
+ * @example
+ * ```ts
+ * const methods = bindCookieMethods(cookies, jwt)
+ * for (const name of COOKIE_HELPER_NAMES) instance.decorateReply(name, methods[name])
+ * ```
+ */
+export function bindCookieMethods<R>(
+  helpers: CookieHelpers<R>,
+  jwt: AnyJwtManager,
+): Record<CookieHelperName, (this: R, ...rest: unknown[]) => R> {
+  const methods = {} as Record<CookieHelperName, (this: R, ...rest: unknown[]) => R>;
+  for (const name of COOKIE_HELPER_NAMES) {
+    const helper = helpers[name] as (jwt: AnyJwtManager, response: R, ...rest: unknown[]) => void;
+    methods[name] = function (this: R, ...rest: unknown[]): R {
+      helper(jwt, this, ...rest);
+      return this;
+    };
+  }
+  return methods;
+}
+
 /**
  * Builds the five helpers from one way of appending `Set-Cookie` lines (each its own header line,
  * after those already set, never merged).

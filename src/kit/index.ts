@@ -30,8 +30,8 @@ export {
   parseRouteBody,
 } from './body.js';
 export type { BodyKind, BodyRoute, RouteBody } from './body.js';
-export { COOKIE_HELPER_NAMES, createCookieHelpers } from './cookies.js';
-export type { CookieHelpers, UnsetCookieOptions } from './cookies.js';
+export { COOKIE_HELPER_NAMES, bindCookieMethods, createCookieHelpers } from './cookies.js';
+export type { CookieHelperName, CookieHelpers, CookieMethods, UnsetCookieOptions } from './cookies.js';
 export { answerClientError, guardRequest, verifyInRequest } from './guard.js';
 export type { AdapterGlue } from './guard.js';
 export { firstHeaderValue, nodeHeaderRepeated } from './headers.js';

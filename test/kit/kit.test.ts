@@ -10,7 +10,9 @@ import { JwtManager } from '../../src/index.js';
 import {
   NodeRequestPort,
   WebRequestPort,
+  COOKIE_HELPER_NAMES,
   asNodeIncoming,
+  bindCookieMethods,
   createCookieHelpers,
   firstFormValues,
   writeJwtResponse,
@@ -151,5 +153,23 @@ describe('createCookieHelpers', () => {
     helpers.unsetRefreshCookies(jwt, sink);
     helpers.unsetAccessCookies(jwt, sink);
     expect(sink).toEqual([...jwt.unsetCookieLines('refresh'), ...jwt.unsetCookieLines('access')]);
+  });
+});
+
+describe('bindCookieMethods', () => {
+  const jwt = new JwtManager({ secretKey: 'kit-test-secret-0123456789abcdef0123456789' });
+  const token = jwt.createAccessTokenSync('alice');
+  const helpers = createCookieHelpers<{ lines: string[] }>((sink, lines) => sink.lines.push(...lines));
+
+  it('gives the five helpers as methods on `this`, bound to the manager, each returning `this`', () => {
+    const methods = bindCookieMethods(helpers, jwt);
+    expect(Object.keys(methods).sort()).toEqual([...COOKIE_HELPER_NAMES].sort());
+    const reply = { lines: [] as string[], ...methods };
+    expect(reply.setAccessCookies(token, { maxAge: 60 })).toBe(reply);
+    expect(reply.unsetRefreshCookies({ domain: 'example.com' })).toBe(reply);
+    expect(reply.lines).toEqual([
+      ...jwt.setCookieLines('access', token, { maxAge: 60 }),
+      ...jwt.unsetCookieLines('refresh', { domain: 'example.com' }),
+    ]);
   });
 });
