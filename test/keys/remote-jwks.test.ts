@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -322,7 +322,7 @@ describe('remote JWKS: failing closed', () => {
 });
 
 describe('remote JWKS: keys named by the token are never trusted', () => {
-  it('ignores jku, x5u and an embedded jwk: an attacker key is refused and its URL never fetched', async () => {
+  it('ignores jku, x5u, an embedded jwk and x5c: an attacker key is refused and its URL never fetched', async () => {
     resetIssuer();
     const attacker = new JoseIssuer();
     await attacker.addKey('evil');
@@ -331,10 +331,14 @@ describe('remote JWKS: keys named by the token are never trusted', () => {
     try {
       const { jwt } = verifierFor(server.url);
       await jwt.refreshRemoteJwks();
+      const evil = attacker.keys.get('evil')?.jwk as JWK;
+      // The attacker's public key as x5c would carry it (DER, base64): never read either.
+      const evilDer = createPublicKey({ key: evil as never, format: 'jwk' }).export({ type: 'spki', format: 'der' });
       const forged = await attacker.token('admin', 'evil', {
         jku: attackerServer.url,
         x5u: attackerServer.url,
-        jwk: attacker.keys.get('evil')?.jwk,
+        jwk: evil,
+        x5c: [evilDer.toString('base64')],
       });
       const response = await callRoute(jwt, bearer(forged));
       expect(response.status).toBe(422);
