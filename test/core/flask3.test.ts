@@ -168,42 +168,68 @@ describe("flask3Layout { write: true }: tokens in 3.25.1's layout", () => {
       ...options,
     } as JwtManagerOptions);
 
-  const same = [
-    ['seed-access', (jwt: JwtManager) => jwt.createAccessToken(seed)],
-    ['seed-access-fresh', (jwt: JwtManager) => jwt.createAccessToken(seed, { fresh: true })],
-    ['access-fresh-timedelta', (jwt: JwtManager) => jwt.createAccessToken(seed, { fresh: 300 })],
-    ['access-never-expires', (jwt: JwtManager) => jwt.createAccessToken(seed, { expiresDelta: false })],
-    ['refresh-no-claims', (jwt: JwtManager) => jwt.createRefreshToken(seed)],
-  ] as const;
-  for (const [name, make] of same) {
+  /** Each 3.25.1 fixture case, made again here: the options it stands for and the call. */
+  const cookies = { tokenLocation: ['headers', 'cookies'] } as JwtManagerOptions;
+  const WRITE_CASES: readonly [string, JwtManagerOptions, (jwt: JwtManager) => Promise<string>][] = [
+    ['seed-access', {}, (jwt) => jwt.createAccessToken(seed)],
+    ['seed-access-fresh', {}, (jwt) => jwt.createAccessToken(seed, { fresh: true })],
+    ['access-fresh-timedelta', {}, (jwt) => jwt.createAccessToken(seed, { fresh: 300 })],
+    ['access-no-claims', { additionalClaimsLoader: () => ({}) }, (jwt) => jwt.createAccessToken(seed)],
+    ['access-csrf', cookies, (jwt) => jwt.createAccessToken(seed)],
+    ['access-never-expires', {}, (jwt) => jwt.createAccessToken(seed, { expiresDelta: false })],
+    [
+      'access-custom-keys',
+      { flask3Layout: { write: true, identityClaim: 'sub', userClaims: 'ctx' } },
+      (jwt) => jwt.createAccessToken(seed),
+    ],
+    ['access-int-identity', { userIdentityLoader: () => 42 }, (jwt) => jwt.createAccessToken(seed)],
+    ['refresh', { flask3Layout: { write: true, claimsInRefreshToken: true } }, (jwt) => jwt.createRefreshToken(seed)],
+    ['refresh-no-claims', {}, (jwt) => jwt.createRefreshToken(seed)],
+    ['refresh-csrf', cookies, (jwt) => jwt.createRefreshToken(seed)],
+  ];
+
+  it('makes every fixture case again', () => {
+    expect(WRITE_CASES.map(([name]) => name).sort()).toEqual(cases.map((c) => c.name).sort());
+  });
+
+  for (const [name, options, make] of WRITE_CASES) {
     it(`${name}: the same claims in the same order as 3.25.1's token`, async () => {
       const c = byName(name);
-      expect(shape(payloadOf(await make(writer(c))))).toEqual(shape(c.payload));
+      expect(shape(payloadOf(await make(writer(c, options))))).toEqual(shape(c.payload));
     });
   }
 
-  it('access-csrf / refresh-csrf: a csrf claim when cookies are a token location', async () => {
-    for (const name of ['access-csrf', 'refresh-csrf']) {
-      const c = byName(name);
-      const jwt = writer(c, { tokenLocation: ['headers', 'cookies'] });
-      const token = c.kind === 'access' ? await jwt.createAccessToken(seed) : await jwt.createRefreshToken(seed);
-      expect(shape(payloadOf(token))).toEqual(shape(c.payload));
-    }
+  it("every case decodes in PyJWT to 3.25.1's claims, and 3.25.1's decode rules accept it", async () => {
+    const requests = await Promise.all(
+      WRITE_CASES.map(async ([name, options, make]) => {
+        const layout = (options.flask3Layout ?? {}) as { identityClaim?: string; userClaims?: string };
+        const token = await make(writer(byName(name), options));
+        return {
+          token,
+          identity: layout.identityClaim ?? 'identity',
+          userClaims: layout.userClaims ?? 'user_claims',
+          csrf: payloadOf(token).csrf ?? null,
+        };
+      }),
+    );
+    const decoded = pyjwtFlask3Decode(requests, secret);
+    WRITE_CASES.forEach(([name], i) => {
+      expect(decoded[i]?.error, name).toBeUndefined();
+      expect(shape(decoded[i]?.raw ?? {}), name).toEqual(shape(byName(name).payload));
+    });
   });
 
-  it("refresh: the loader's claims with claimsInRefreshToken", async () => {
-    const c = byName('refresh');
-    const jwt = writer(c, { flask3Layout: { write: true, claimsInRefreshToken: true } });
-    expect(shape(payloadOf(await jwt.createRefreshToken(seed)))).toEqual(shape(c.payload));
-  });
-
-  it('access-custom-keys and access-int-identity', async () => {
-    const custom = byName('access-custom-keys');
-    const jwt = writer(custom, { flask3Layout: { write: true, identityClaim: 'sub', userClaims: 'ctx' } });
-    expect(shape(payloadOf(await jwt.createAccessToken(seed)))).toEqual(shape(custom.payload));
-    const int = byName('access-int-identity');
-    const intWriter = writer(int, { userIdentityLoader: () => 42 });
-    expect(shape(payloadOf(await intWriter.createAccessToken(seed)))).toEqual(shape(int.payload));
+  it("3.25.1's decode rules can refuse: a 4.x token, and a 3.x token under other claim names", async () => {
+    const fourX = new JwtManager({ secretKey: secret, ...seedLoaders } as JwtManagerOptions);
+    const ours = writer(byName('seed-access'));
+    const decoded = pyjwtFlask3Decode(
+      [
+        { token: await fourX.createAccessToken(seed), identity: 'identity', userClaims: 'user_claims', csrf: null },
+        { token: await ours.createAccessToken(seed), identity: 'sub', userClaims: 'user_claims', csrf: null },
+      ],
+      secret,
+    );
+    expect(decoded.map((d) => d.error)).toEqual(['Missing claim: identity', 'Missing claim: sub']);
   });
 
   it('reads its own 3.x tokens back in the 4.x shape', async () => {
@@ -213,55 +239,49 @@ describe("flask3Layout { write: true }: tokens in 3.25.1's layout", () => {
     expect(payload).not.toHaveProperty('identity');
     expect(payload).not.toHaveProperty('user_claims');
   });
-
-  it("PyJWT decodes them and 3.25.1's decode rules accept them", async () => {
-    const jwt = new JwtManager({
-      secretKey: secret,
-      flask3Layout: { write: true },
-      tokenLocation: ['headers', 'cookies'],
-      ...seedLoaders,
-    } as JwtManagerOptions);
-    const tokens = {
-      access: await jwt.createAccessToken(seed, { fresh: true }),
-      refresh: await jwt.createRefreshToken(seed),
-    };
-    const decoded = pyjwtFlask3Decode(Object.values(tokens), secret);
-    expect(decoded[0]).toMatchObject({
-      identity: 'test',
-      fresh: true,
-      type: 'access',
-      user_claims: { roles: ['foo', 'bar'] },
-    });
-    expect(decoded[1]).toMatchObject({ identity: 'test', type: 'refresh', user_claims: {} });
-    expect(decoded[1]).not.toHaveProperty('fresh');
-    expect(typeof decoded[0]?.csrf).toBe('string');
-  });
 });
 
+/** What PyJWT and 3.25.1's rules make of one token: its claims as PyJWT gives them, or the error. */
+interface Flask3Decoded {
+  readonly raw?: Record<string, unknown>;
+  readonly error?: string;
+}
+
 /**
- * Decodes with PyJWT, then applies flask-jwt-extended 3.25.1's `decode_jwt` rules (identity claim
- * present, `type` access or refresh, `fresh` defaulted for access tokens only, `user_claims`
- * defaulted to `{}`), raising as 3.x would.
+ * Decodes each token with PyJWT (expiry not checked: the fixture clock is in the past), then applies
+ * flask-jwt-extended 3.25.1's `decode_jwt` rules with the case's claim names (identity claim
+ * present, `type` access or refresh, `fresh` defaulted for access tokens only, user claims defaulted
+ * to `{}`, the `csrf` claim equal to the double-submit value), raising as 3.x would.
  */
-function pyjwtFlask3Decode(tokens: readonly string[], key: string): Record<string, unknown>[] {
+function pyjwtFlask3Decode(
+  requests: readonly { token: string; identity: string; userClaims: string; csrf: unknown }[],
+  key: string,
+): Flask3Decoded[] {
   const script = `
 import json, sys, jwt
 request = json.load(sys.stdin)
 out = []
-for token in request["tokens"]:
-    data = jwt.decode(token, request["key"], algorithms=["HS256"])
-    if "jti" not in data: data["jti"] = None
-    if "identity" not in data: raise Exception("Missing claim: identity")
-    if "type" not in data: data["type"] = "access"
-    if data["type"] not in ("refresh", "access"): raise Exception("Missing or invalid claim: type")
-    if data["type"] == "access" and "fresh" not in data: data["fresh"] = False
-    if "user_claims" not in data: data["user_claims"] = {}
-    out.append(data)
+for case in request["cases"]:
+    try:
+        raw = jwt.decode(case["token"], request["key"], algorithms=["HS256"], options={"verify_exp": False})
+        data = dict(raw)
+        if "jti" not in data: data["jti"] = None
+        if case["identity"] not in data: raise Exception("Missing claim: " + case["identity"])
+        if "type" not in data: data["type"] = "access"
+        if data["type"] not in ("refresh", "access"): raise Exception("Missing or invalid claim: type")
+        if data["type"] == "access" and "fresh" not in data: data["fresh"] = False
+        if case["userClaims"] not in data: data[case["userClaims"]] = {}
+        if case["csrf"]:
+            if "csrf" not in data: raise Exception("Missing claim: csrf")
+            if data["csrf"] != case["csrf"]: raise Exception("CSRF double submit tokens do not match")
+        out.append({"raw": raw})
+    except Exception as e:
+        out.append({"error": str(e)})
 print(json.dumps(out))
 `;
   const output = execFileSync('/usr/bin/python3', ['-c', script], {
-    input: JSON.stringify({ tokens, key }),
+    input: JSON.stringify({ cases: requests, key }),
     encoding: 'utf8',
   });
-  return JSON.parse(output) as Record<string, unknown>[];
+  return JSON.parse(output) as Flask3Decoded[];
 }
