@@ -4,6 +4,9 @@
  * against `@types/node` 20, 22, 24 and the newest, under the module settings of `plan.ts`; then
  * the same programs built as ESM and as CommonJS, and a program mixing the CommonJS manager with
  * the ESM adapter, run over real HTTP. Which combinations run, and why not all 48: `plan.ts`.
+ * The NestJS program (Nest 12 on its Express platform) is left out of the `node16` CommonJS
+ * checks, which refuse Nest's ES modules in any CommonJS file; from CommonJS it is checked with
+ * `module: node20` (require of ES modules, as Node 20.19+ runs it) and run like the others.
  *
  * The programs (`programs/`) register their manager (`interface Register`) and assert, at compile
  * time, the types identity, claims and user come out with, and that a getter refuses a response
@@ -143,6 +146,7 @@ describe('the consumer programs type-check against the packed declarations (skip
         expect(nodeIndexes).toEqual([`base/node_modules/types-node-${version}/index.d.ts`]);
         // The build of our declarations this resolution must pick, for the core and every adapter.
         const extension = dir === 'esm' ? 'd.mts' : run.setting === 'commonjs' ? 'd.(c|m)ts' : 'd.cts';
+        const nestjs = run.setting === 'node16-cjs' ? [] : ['adapters/nestjs'];
         for (const entry of [
           'index',
           'adapters/express',
@@ -150,6 +154,7 @@ describe('the consumer programs type-check against the packed declarations (skip
           'adapters/fetch',
           'adapters/hono',
           'adapters/koa',
+          ...nestjs,
         ]) {
           expect(
             result.files.some((file) => new RegExp(`jwt-extended/dist/${entry}\\.${extension}$`).test(file)),
@@ -174,6 +179,7 @@ function build(): Promise<void> {
       check('emit esm', '7.0.2', join(dir, 'esm'), tsconfigName('nodenext'), emit),
       check('emit cjs', '7.0.2', join(dir, 'cjs'), tsconfigName('node16-cjs'), emit),
       check('emit mixed', '7.0.2', join(dir, 'cjs'), 'tsconfig.mixed.json', emit),
+      check('emit cjs nestjs', '7.0.2', join(dir, 'cjs'), 'tsconfig.nestjs-node20.json', emit),
     ]);
   })();
   return builds;
@@ -191,7 +197,7 @@ async function runProgram(dir: string, program: string): Promise<string> {
 
 // A program prints `ok <name> <exchanges>` once every exchange answered as expected, and exits 1
 // with the first difference otherwise (execFile rejects, with its stderr, on a non-zero exit).
-const EXCHANGES = { core: 4, express: 4, fastify: 4, fetch: 4, hono: 4, koa: 4, mixed: 3 } as const;
+const EXCHANGES = { core: 4, express: 4, fastify: 4, fetch: 4, hono: 4, koa: 4, nestjs: 4, mixed: 3 } as const;
 
 describe('the consumer programs run over real HTTP', () => {
   for (const [format, dir] of [
@@ -218,6 +224,28 @@ describe('the consumer programs run over real HTTP', () => {
     },
     8 * MINUTES,
   );
+});
+
+describe('the NestJS program from CommonJS type-checks with module node20', () => {
+  // NestJS 12 is ES modules only; node16 refuses the import (see projects.ts), node20 allows it as
+  // Node 20.19+ does (require of ES modules). Exactly one file of ours must be the nestjs .d.cts.
+  for (const typescript of ['5.9.3', '7.0.2']) {
+    it.concurrent(
+      `TypeScript ${typescript}, newest @types/node: jwt-extended/nestjs's CommonJS declarations`,
+      async ({ expect }) => {
+        const { diagnostics, files } = await check(
+          `nestjs node20 ${typescript}`,
+          typescript,
+          join(project(latest), 'cjs'),
+          'tsconfig.nestjs-node20.json',
+        );
+        expect(files.some((file) => /jwt-extended\/dist\/adapters\/nestjs\.d\.cts$/.test(file))).toBe(true);
+        const tolerated = new Set((await control(latest)).diagnostics.map(key));
+        expect(diagnostics.filter((diagnostic) => !tolerated.has(key(diagnostic)))).toEqual([]);
+      },
+      8 * MINUTES,
+    );
+  }
 });
 
 describe('the mixed program type-checks', () => {

@@ -19,7 +19,7 @@ const execFileAsync = promisify(execFile);
 export const programsDir = new URL('./programs/', import.meta.url);
 
 /** The programs every project holds; `mixed` only in the CommonJS one (it is CommonJS by design). */
-export const PROGRAMS = ['core', 'express', 'fastify', 'fetch', 'hono', 'koa'] as const;
+export const PROGRAMS = ['core', 'express', 'fastify', 'fetch', 'hono', 'koa', 'nestjs'] as const;
 
 const typescriptAlias = (version: string) => `typescript-${version}`;
 const nodeTypesAlias = (version: string) => `types-node-${version}`;
@@ -111,23 +111,34 @@ const COMMON_OPTIONS = {
   lib: ['ES2022'],
   types: ['node'],
   noEmit: true,
+  // Nest's decorators are TypeScript's legacy ones (the NestJS program; the others have none).
+  experimentalDecorators: true,
 };
 
 /** The frameworks the programs use, without jwt-extended. */
 const CONTROL_PROGRAM = `import { createAdaptorServer } from '@hono/node-server';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
 const hono = new Hono();
 export const servers = [express(), Fastify().server, createAdaptorServer({ fetch: hono.fetch }), new Koa().callback()];
+@Module({})
+class AppModule {}
+export const nest = NestFactory.create(AppModule);
 `;
 
 function writeTsconfigs(project: string): void {
   for (const [setting, { dir, compilerOptions }] of Object.entries(MODULE_SETTINGS)) {
+    // NestJS 12 ships ES modules only, which `module: node16` forbids a CommonJS file to import
+    // (TS1479, in the program and in our nestjs .d.cts alike); a CommonJS NestJS app compiles
+    // with `module: node20` instead (require of ES modules, Node 20.19+): tsconfig.nestjs-node20.json.
+    const programs = setting === 'node16-cjs' ? PROGRAMS.filter((name) => name !== 'nestjs') : PROGRAMS;
     const config = {
       compilerOptions: { ...COMMON_OPTIONS, ...compilerOptions },
-      files: [...PROGRAMS.map((name) => `${name}.ts`)],
+      files: programs.map((name) => `${name}.ts`),
     };
     writeFileSync(join(project, dir, tsconfigName(setting as ModuleSetting)), JSON.stringify(config, null, 2));
   }
@@ -137,6 +148,10 @@ function writeTsconfigs(project: string): void {
   writeFileSync(
     join(project, 'cjs/tsconfig.mixed.json'),
     JSON.stringify({ compilerOptions: node16, files: ['mixed.ts'] }),
+  );
+  writeFileSync(
+    join(project, 'cjs/tsconfig.nestjs-node20.json'),
+    JSON.stringify({ compilerOptions: { ...COMMON_OPTIONS, module: 'node20' }, files: ['nestjs.ts'] }),
   );
   mkdirSync(join(project, 'control'));
   writeFileSync(join(project, 'control/package.json'), JSON.stringify({ type: 'module' }));
