@@ -6,7 +6,7 @@
 import type { ManagerCallbacks } from './callbacks.js';
 import { type ClaimCheckOptions, checkClaims } from './claims.js';
 import type { ResolvedConfig } from './config.js';
-import { InvalidSignatureError, JwtConfigError } from './errors.js';
+import { InvalidSignatureError, JwtConfigError, JwtDecodeError } from './errors.js';
 import type { EngineKey, EngineParsedJws, JwsEngine } from './jws/index.js';
 import type { Keyring } from './keyring.js';
 import { isPromiseLike } from './internal/promise.js';
@@ -76,6 +76,38 @@ export function decodeSync(context: DecoderContext, token: unknown, options: Dec
     );
   }
   return result;
+}
+
+/**
+ * flask `get_jti`: the `jti` of a verified token. Needs a synchronous engine (the WebCrypto one
+ * verifies asynchronously: decode with `decode` instead).
+ *
+ * @example
+ * ```ts
+ * const jti = jtiOf(decoder, token)
+ * ```
+ */
+export function jtiOf(context: DecoderContext, token: string): string | null {
+  if (context.config.engine.async) {
+    throw new JwtConfigError(
+      'the WebCrypto engine verifies asynchronously: use (await jwt.decodeToken(token)).jti instead of getJti()',
+    );
+  }
+  return decodeSync(context, token, {}).payload.jti;
+}
+
+/**
+ * flask `get_csrf_token`: the `csrf` claim of a verified token.
+ *
+ * @example
+ * ```ts
+ * const csrf = csrfTokenOf(decoder, token)
+ * ```
+ */
+export function csrfTokenOf(context: DecoderContext, token: string): string {
+  const csrf = decodeSync(context, token, {}).payload.csrf;
+  if (typeof csrf !== 'string') throw new JwtDecodeError('Missing claim: csrf');
+  return csrf;
 }
 
 function finish(

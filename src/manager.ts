@@ -2,35 +2,31 @@
  * `JwtManager`: the facade an app configures once (flask's `JWTManager`). It validates the
  * options and holds the parts, each with one job in its own module: tokens (`tokens.ts`),
  * decoding (`decode.ts`), the callback registry (`callbacks.ts`), revocation and rotation
- * (`revocation.ts`), cookies (`cookies.ts`) and the request pipeline (`verify.ts`).
+ * (`revocation.ts`), cookies (`cookies.ts`) and the request pipeline (`verify.ts`), wired
+ * together once by `manager-parts.ts`.
  *
  * @module
  */
-import {
-  CALLBACK_NAMES,
-  type CallbackName,
-  type CallbackRegistrations,
-  type ManagerCallbacks,
-  registerCallback,
-} from './callbacks.js';
+import { CALLBACK_NAMES, type CallbackRegistrations, type ManagerCallbacks, registerCallback } from './callbacks.js';
 import { type ResolvedConfig, resolveConfig } from './config.js';
 import type { JwtManagerOptions } from './options.js';
 import { type CookieKind, type CookieOptions, csrfClaimFor, setCookieLines, unsetCookieLines } from './cookies.js';
-import { type DecodeOptions, type DecoderContext, decode, decodeSync } from './decode.js';
-import { type AccessTokenOptions, type RefreshTokenOptions, createTokenEncoder } from './encode.js';
-import { JwtConfigError, JwtDecodeError, JwtNotVerifiedError } from './errors.js';
+import { type DecodeOptions, type DecoderContext, csrfTokenOf, decode, decodeSync, jtiOf } from './decode.js';
+import type { AccessTokenOptions, RefreshTokenOptions } from './encode.js';
+import { JwtConfigError } from './errors.js';
 import { checkOptions } from './option-table.js';
 import * as getters from './getters.js';
 import { isPromiseLike } from './internal/promise.js';
-import { type Keyring, createKeyring, kidKeyringOf } from './keyring.js';
+import { type Keyring, kidKeyringOf } from './keyring.js';
 import type { JwkSet } from './keys/jwk.js';
 import type { KeyringKey } from './keys/kid-keyring.js';
 import type { RequestPort, RevocationStore } from './ports.js';
 import { createRequestView } from './request-view.js';
 import { errorResponse } from './responses.js';
-import { RevocationWiring } from './revocation.js';
+import { assembleParts } from './manager-parts.js';
+import type { RevocationWiring } from './revocation.js';
 import { type JwtState, saveJwtState } from './state.js';
-import { type VerifiedTokenCache, createVerifiedTokenCache, withVerifiedTokenCache } from './token-cache.js';
+import type { VerifiedTokenCache } from './token-cache.js';
 import { type TokenFactoryContext, type TokenPair, createToken, createTokenPair, familyFor } from './tokens.js';
 import type { JwtHeader, JwtPayload, JwtResponse, MaybePromise } from './types.js';
 import { type CompiledRoute, type PipelineContext, type RouteOptions, compileRoute, runPipeline } from './verify.js';
@@ -112,7 +108,7 @@ export class JwtManager<
     for (const name of CALLBACK_NAMES) {
       Object.defineProperty(JwtManager.prototype, name, {
         value: function register(this: JwtManager, fn: unknown) {
-          return this.#register(name, fn);
+          return registerCallback(this.#callbacks, name, fn);
         },
         writable: true,
         configurable: true,
@@ -128,35 +124,13 @@ export class JwtManager<
     checkOptions(options);
     this.config = resolveConfig(options);
     for (const name of CALLBACK_NAMES) registerCallback(this.#callbacks, name, options[name]);
-    const callbacks = this.#callbacks as ManagerCallbacks<never, unknown, unknown, unknown>;
-    const keys = createKeyring(this.config, this.#callbacks);
-    const encoder = createTokenEncoder(this.config);
-    this.#tokens = {
-      config: this.config,
-      callbacks: this.#callbacks as TokenFactoryContext['callbacks'],
-      keys,
-      encoder,
-    };
-    this.#decoder = { config: this.config, keys, allowedAlgorithms: new Set(this.config.decodeAlgorithms), callbacks };
-    this.#keys = keys;
-    const rotation = options.refreshTokenRotation === true;
-    this.#revocation = new RevocationWiring(this.config, options.blocklist, rotation, options.refreshReuseInterval);
-    const cacheOption = options.verifiedTokenCache;
-    this.#tokenCache = cacheOption
-      ? createVerifiedTokenCache(this.config, cacheOption === true ? {} : cacheOption)
-      : null;
-    const decoder = this.#decoder;
-    const decodeToken = (token: unknown, o: DecodeOptions) => decode(decoder, token, o);
-    this.#pipeline = {
-      config: this.config,
-      callbacks,
-      decode: this.#tokenCache === null ? decodeToken : withVerifiedTokenCache(this.#tokenCache, decodeToken),
-      revocation: this.#revocation,
-    };
-  }
-
-  #register(name: CallbackName, fn: unknown): unknown {
-    return registerCallback(this.#callbacks, name, fn);
+    const parts = assembleParts(this.config, this.#callbacks, options);
+    this.#keys = parts.keys;
+    this.#tokens = parts.tokens;
+    this.#decoder = parts.decoder;
+    this.#revocation = parts.revocation;
+    this.#tokenCache = parts.tokenCache;
+    this.#pipeline = parts.pipeline;
   }
 
   /** Empties the verified-token cache: call it when you rotate or revoke a signing key. */
@@ -270,19 +244,12 @@ export class JwtManager<
 
   /** The `jti` of a verified token (flask `get_jti`). */
   getJti(token: string): string | null {
-    if (this.config.engine.async) {
-      throw new JwtConfigError(
-        'the WebCrypto engine verifies asynchronously: use (await jwt.decodeToken(token)).jti instead of getJti()',
-      );
-    }
-    return this.decodeTokenSync(token).jti;
+    return jtiOf(this.#decoder, token);
   }
 
   /** The `csrf` claim of a verified token (flask `get_csrf_token`), for clients that do not read the cookie. */
   getCsrfToken(token: string): string {
-    const csrf = this.decodeTokenSync(token).csrf;
-    if (typeof csrf !== 'string') throw new JwtDecodeError('Missing claim: csrf');
-    return csrf;
+    return csrfTokenOf(this.#decoder, token);
   }
 
   // ---- Requests (what adapters call) ----
@@ -383,14 +350,7 @@ export class JwtManager<
    * ```
    */
   async revokeToken(tokenOrPayload: string | JwtPayload | Record<string, never>): Promise<void> {
-    const payload =
-      typeof tokenOrPayload === 'string'
-        ? await this.decodeToken(tokenOrPayload, { allowExpired: true })
-        : tokenOrPayload;
-    if (typeof payload.jti !== 'string') {
-      throw new JwtNotVerifiedError('revokeToken needs a token or its verified payload: this one has no jti');
-    }
-    await (await this.#revocation.current()).revoke(payload as JwtPayload);
+    await this.#revocation.revokeOne(tokenOrPayload, (token) => this.decodeToken(token, { allowExpired: true }));
   }
 
   /**

@@ -8,7 +8,7 @@
  * @module
  */
 import type { ResolvedConfig } from './config.js';
-import { JwtConfigError, RefreshTokenReuseError } from './errors.js';
+import { JwtConfigError, JwtNotVerifiedError, RefreshTokenReuseError } from './errors.js';
 import { isPromiseLike } from './internal/promise.js';
 import { cutoffAfter, issueTimeOf } from './issue-time.js';
 import type { RefreshClaim, RevocationStore, TokenRecord, TtlSeconds } from './ports.js';
@@ -172,5 +172,21 @@ export class RevocationWiring {
     const { createMemoryStore } = await import('./stores/memory.js');
     this.#revocation ??= createRevocation(createMemoryStore(), this.#config, this.#reuseInterval);
     return this.#revocation;
+  }
+
+  /**
+   * `jwt.revokeToken`: revokes an encoded token (decoded by `decodeExpired`, which accepts an
+   * expired one) or a verified payload; refuses a payload without a `jti` (`getJwt(req)`'s `{}`
+   * on an optional route without a token): there is no token to revoke.
+   */
+  async revokeOne(
+    tokenOrPayload: string | JwtPayload | Record<string, never>,
+    decodeExpired: (token: string) => Promise<JwtPayload>,
+  ): Promise<void> {
+    const payload = typeof tokenOrPayload === 'string' ? await decodeExpired(tokenOrPayload) : tokenOrPayload;
+    if (typeof payload.jti !== 'string') {
+      throw new JwtNotVerifiedError('revokeToken needs a token or its verified payload: this one has no jti');
+    }
+    await (await this.current()).revoke(payload as JwtPayload);
   }
 }
