@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JwtManager, getJwt } from '../../src/index.js';
 import { callRoute, portOf } from '../helpers/core-request.js';
+import { fuzzParameters } from '../helpers/property.js';
 
 const SECRET = 'token-cache-secret-0123456789abcdef0123456789abcdef';
 const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
@@ -215,7 +216,7 @@ describe('verified-token cache: time checks on every hit', () => {
           hits += calls - decodes();
         },
       ),
-      { numRuns: 150 },
+      fuzzParameters(150),
     );
     // The walk really went through the hit path.
     expect(hits).toBeGreaterThan(100);

@@ -14,6 +14,7 @@ import { importSigningKey } from '../../src/jws/index.js';
 import { compilePayloadTemplate, flask4Layout } from '../../src/payload-template.js';
 import { uuid4 } from '../../src/uuid4.js';
 import { referenceEncode } from '../helpers/reference-encoder.js';
+import { fuzzParameters } from '../helpers/property.js';
 
 const SECRET = 'token-encoder-secret-0123456789abcdef0123456789';
 const key = importSigningKey('HS256', SECRET, 'secretKey');
@@ -86,7 +87,7 @@ describe('token encoder', () => {
         const reference = outcome(() => referenceEncode(config, parts, counter()));
         expect(ours).toEqual(reference);
       }),
-      { numRuns: 3000 },
+      fuzzParameters(3000),
     );
   });
 

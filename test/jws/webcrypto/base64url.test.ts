@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64urlStrict, encodeBase64url } from '../../../src/jws/base64url.js';
 import { decodeBase64urlBytes, encodeBase64urlBytes } from '../../../src/jws/webcrypto/base64url.js';
+import { fuzzParameters } from '../../helpers/property.js';
 
 const asArray = (b: Uint8Array | undefined): number[] | undefined => (b === undefined ? undefined : [...b]);
 
@@ -15,7 +16,7 @@ describe('WebCrypto base64url', () => {
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
         expect(encodeBase64urlBytes(bytes)).toBe(encodeBase64url(bytes));
       }),
-      { numRuns: 500 },
+      fuzzParameters(500),
     );
   });
 
@@ -24,6 +25,7 @@ describe('WebCrypto base64url', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => {
         expect(encodeBase64urlBytes(text)).toBe(encodeBase64url(text));
       }),
+      fuzzParameters(100),
     );
   });
 
@@ -32,6 +34,7 @@ describe('WebCrypto base64url', () => {
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
         expect(asArray(decodeBase64urlBytes(encodeBase64urlBytes(bytes)))).toEqual([...bytes]);
       }),
+      fuzzParameters(100),
     );
   });
 
@@ -41,7 +44,7 @@ describe('WebCrypto base64url', () => {
       fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 12 }), (s) => {
         expect(asArray(decodeBase64urlBytes(s))).toEqual(asArray(decodeBase64urlStrict(s)));
       }),
-      { numRuns: 2000 },
+      fuzzParameters(2000),
     );
   });
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Malformed } from '../engine-errors.js';
 import { parseCompactJws } from '../../../src/jws/compact.js';
 import { parseCompactJwsWeb } from '../../../src/jws/webcrypto/parse.js';
+import { fuzzParameters } from '../../helpers/property.js';
 
 const b64 = (text: string | Uint8Array): string => Buffer.from(text).toString('base64url');
 const HEADER = b64('{"alg":"HS256","typ":"JWT"}');
@@ -89,7 +90,7 @@ describe('parseCompactJwsWeb = parseCompactJws', () => {
       fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), (parts) => {
         expectSameOutcome(parts.join('.'), 200);
       }),
-      { numRuns: 1000 },
+      fuzzParameters(1000),
     );
   });
 });
