@@ -22,6 +22,7 @@ import { killAll, start, stop } from './children.js';
 import { processCpuUs } from './cpu.js';
 import { load } from './loadgen.js';
 import type { LoadResult, LoadSpec } from './loadgen.js';
+import { isBuilt } from './servers/built-entry.js';
 import { refreshRotationOptions } from './servers/rotation.js';
 
 export const frameworks = ['express', 'fastify', 'hono', 'koa'] as const;
@@ -192,8 +193,10 @@ function startServer(
       const nl = out.indexOf('\n');
       if (nl < 0 || settled) return;
       try {
-        const msg = JSON.parse(out.slice(0, nl)) as { event: string; port?: number; reason?: string };
-        if (msg.event === 'ready' && typeof msg.port === 'number') {
+        const msg = JSON.parse(out.slice(0, nl)) as { event: string; port?: number; reason?: string; loaded?: unknown };
+        if (msg.event === 'ready' && variant.startsWith('jwt-extended') && !isBuilt(msg.loaded)) {
+          fail(`loaded jwt-extended from ${String(msg.loaded)}, not a built dist/ file`);
+        } else if (msg.event === 'ready' && typeof msg.port === 'number') {
           finish({ variant, child, port: msg.port, row });
         } else {
           row.status = 'n/a';

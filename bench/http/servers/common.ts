@@ -6,11 +6,12 @@
  * killed with SIGKILL.
  */
 import { createSecretKey, randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { importOptional } from '../../lib/optional.js';
+import { repoRoot } from '../../lib/options.js';
 import { floorVerifier } from '../../micro/floor.js';
 import type { Verifier } from '../../micro/floor.js';
+import { builtEntry } from './built-entry.js';
 import { refreshRotationOptions } from './rotation.js';
 
 export type Variant =
@@ -81,9 +82,12 @@ function announce(message: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(message)}\n`);
 }
 
+/** The file jwt-extended's core was loaded from, told to the harness with `ready` (it checks for dist/). */
+let loaded: string | undefined;
+
 export function ready(address: AddressInfo | string | null): void {
   if (address === null || typeof address === 'string') throw new Error('server is not on a TCP port');
-  announce({ event: 'ready', port: address.port });
+  announce({ event: 'ready', port: address.port, ...(loaded === undefined ? {} : { loaded }) });
 }
 
 export function unavailable(reason: string): never {
@@ -114,8 +118,10 @@ export async function refreshAnswer(jwt: Manager, state: unknown): Promise<Recor
   return { ok: true, sub, access_token: pair.accessToken, refresh_token: pair.refreshToken };
 }
 
-// The HTTP servers load jwt-extended as users do: the built package under its own name (bench/run.ts
-// builds it first), not the TypeScript sources through tsx, whose transform adds per-call helpers.
+// The HTTP servers load jwt-extended as users do: the built package (bench/run.ts builds it first),
+// not the TypeScript sources through tsx, whose transform adds per-call helpers. Not by its name:
+// in this repository tsconfig's paths map `jwt-extended/*` to src/ (for the examples), and tsx
+// follows them, so the files are found through the checkout's package.json exports map instead.
 
 /**
  * Loads jwt-extended's manager and one adapter; a missing module ends the process with an
@@ -128,20 +134,22 @@ export async function loadJwtExtended<A>(
   const baseline = process.env.BENCH_BASELINE ?? '';
   const previous = variant === 'jwt-extended-previous';
   if (previous && baseline === '') unavailable('no --baseline given');
-  const from = (subpath: string): string =>
-    previous
-      ? pathToFileURL(`${baseline}/dist/${subpath === '' ? 'index' : subpath}.mjs`).href
-      : `jwt-extended${subpath === '' ? '' : `/${subpath.replace(/^adapters\//, '')}`}`;
+  const from = (subpath: string): string => {
+    const entry = builtEntry(previous ? baseline : repoRoot, subpath);
+    if (entry === null) return unavailable(`${previous ? baseline : repoRoot}/package.json exports no ${subpath}`);
+    loaded ??= entry;
+    return entry;
+  };
   const core = await importOptional<{ JwtManager?: new (o: Record<string, unknown>) => Manager }>(from(''));
   if (!core.ok) unavailable(core.reason);
   const Ctor = core.value.JwtManager;
   if (typeof Ctor !== 'function') unavailable('not built yet (no JwtManager export)');
-  const mod = await importOptional<A>(from(`adapters/${adapter}`));
+  const mod = await importOptional<A>(from(adapter));
   if (!mod.ok) unavailable(mod.reason);
   const options: Record<string, unknown> = { secretKey: secret, algorithm: 'HS256' };
   if (variant === 'jwt-extended-cookie-csrf') options.tokenLocation = ['cookies'];
   if (variant === 'jwt-extended-revocation' || variant === 'jwt-extended-refresh') {
-    const stores = await importOptional<{ createMemoryStore?: () => unknown }>('jwt-extended/stores/memory');
+    const stores = await importOptional<{ createMemoryStore?: () => unknown }>(from('stores/memory'));
     if (!stores.ok || typeof stores.value.createMemoryStore !== 'function') unavailable('no memory store');
     options.blocklist = stores.value.createMemoryStore();
   }
