@@ -1,13 +1,13 @@
 /**
  * The page `npm start` serves, driven in a real browser (Debian's chromium through playwright-core)
  * on every framework `npm start` offers (NestJS on both platforms included): the seeded account
- * shown on the page, login, the protected data, the implicit refresh across an expiry (5-second
- * access tokens), the fresh-only action that asks for the password again, forged requests from
- * another origin, logout, and "log out everywhere" seen from a second browser context. Then one
- * instance per framework, all sharing one user database and one Redis (REDIS_URL): a "log out
- * everywhere" on the Express one ends the sessions opened on the others. One browser is shared by
- * every case; screenshots go to test-results/screenshots/ (git ignores it; docs/images/ holds the
- * ones the README shows).
+ * shown on the page, a wrong password and a rate-limited username (429) as readable notices, login,
+ * the protected data, the implicit refresh across an expiry (5-second access tokens), the
+ * fresh-only action that asks for the password again, forged requests from another origin, logout,
+ * and "log out everywhere" seen from a second browser context. Then one instance per framework, all
+ * sharing one user database and one Redis (REDIS_URL): a "log out everywhere" on the Express one
+ * ends the sessions opened on the others. One browser is shared by every case; screenshots go to
+ * test-results/screenshots/ (git ignores it; docs/images/ holds the ones the README shows).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
@@ -158,7 +158,7 @@ async function logInOn(page: Page, password: string): Promise<void> {
 
 describe('the example page in chromium', () => {
   for (const [framework, shownName, start] of FRAMEWORKS) {
-    it(`${framework}: login, protected data, implicit refresh, fresh action, CSRF, logout, logout everywhere`, async () => {
+    it(`${framework}: login, rate limit, protected data, implicit refresh, fresh action, CSRF, logout, logout everywhere`, async () => {
       const seed = testSeed({ JWT_SECRET_KEY: `browser-test-secret-${framework}-0123456789abcdef0123456789` });
       const server: SeedServer = await start(0, '127.0.0.1', seed);
       const url = `${server.url}/`;
@@ -186,6 +186,20 @@ describe('the example page in chromium', () => {
         expect(await text(loginPage, '#notice')).toBe('Wrong username or password.');
         expect(await loginPage.locator('#login-view').isVisible()).toBe(true);
         await shot(loginPage, `${framework}-2-wrong-password`);
+        // Guessing another user's password: after 5 failures that username waits, and the page says
+        // how long (the seeded user, tried once from this address, can still log in below).
+        for (let attempt = 1; attempt <= 6; attempt += 1) {
+          await loginPage.fill('#login-form input[name=username]', 'someone-else');
+          await loginPage.fill('#login-form input[name=password]', `guess-${attempt}`);
+          const [answer] = await Promise.all([
+            loginPage.waitForResponse((response) => new URL(response.url()).pathname === '/login/cookies'),
+            loginPage.click('#login-form button[type=submit]'),
+          ]);
+          expect(answer.status()).toBe(attempt <= 5 ? 401 : 429);
+        }
+        // The page has written the answer once the script is done with it.
+        await loginPage.waitForFunction(() => document.getElementById('notice')?.textContent?.startsWith('Too many'));
+        expect(await text(loginPage, '#notice')).toMatch(/^Too many failed logins: try again in (8\d\d|900) seconds$/);
 
         // Browser A logs in and drives the flow.
         const a = await openAndLogIn(url, account?.password as string);
