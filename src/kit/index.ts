@@ -1,19 +1,21 @@
 /**
- * `jwt-extended/kit`: for adapter authors. The pieces every framework adapter is made of: a
- * request port over Node's request or a fetch `Request`, bounded body readers, one response
- * writer, the cookie helpers written once, and the request scope of `jwt-extended/context`.
- * Applications do not need it: they use `jwt-extended` and their framework's adapter.
+ * `jwt-extended/kit`: for adapter authors. The pieces every framework adapter is made of: the
+ * middleware flow over an adapter's description of its framework (`AdapterGlue`), a request port
+ * over Node's request or a fetch `Request`, bounded body readers, one response writer, the cookie
+ * helpers written once, and the request scope of `jwt-extended/context`. Applications do not need
+ * it: they use `jwt-extended` and their framework's adapter.
  *
  * @example
  * ```ts
- * import { NodeRequestPort, runInRequestScope, writeJwtResponse } from 'jwt-extended/kit'
+ * import { type AdapterGlue, NodeRequestPort, guardRequest } from 'jwt-extended/kit'
  *
- * export function jwtRequired(jwt: AnyJwtManager) {
- *   const route = jwt.compileRoute()
- *   return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
- *     const response = jwt.authorize(req, new NodeRequestPort(req, req.url ?? '/', {}), route)
- *     ...
- *   }
+ * const glue: AdapterGlue<IncomingMessage, ServerResponse> = {
+ *   port: (req) => new NodeRequestPort(req, req.url ?? '/', {}),
+ *   target: (res) => ({ header: ..., send: ... }),
+ * }
+ * export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}) {
+ *   const route = jwt.compileRoute(options)
+ *   return (req, res, next) => guardRequest(jwt, glue, route, req, res, next)
  * }
  * ```
  *
