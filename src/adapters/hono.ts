@@ -63,7 +63,17 @@ type AnyContext = Context<any, any, any>;
  */
 export function jwtRequired(jwt: AnyJwtManager, options: RouteOptions = {}): MiddlewareHandler<JwtEnv> {
   const route = jwt.compileRoute(options);
-  return async (c, next) => kit.guardRequest(jwt, glue, route, c, c, next);
+  // Not an async function: the outcome is already a promise (next()'s own, or the refusal's), and
+  // an async wrapper added one more promise and its resolution ticks to every request.
+  // A callback bug thrown synchronously still comes back as a rejection, as from the async function.
+  return (c, next) => {
+    try {
+      const outcome = kit.guardRequest(jwt, glue, route, c, c, next);
+      return (outcome instanceof Promise ? outcome : Promise.resolve(outcome)) as Promise<Response | void>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
 }
 
 /**
@@ -157,7 +167,11 @@ function nodeIncoming(c: AnyContext): kit.NodeIncoming | undefined {
  */
 function port(c: AnyContext, route: kit.CompiledRoute): kit.RequestPort | Promise<kit.RequestPort> {
   // OPTIONS passes unverified (flask's rule): its body is the app's, not read here.
-  const kind = c.req.method === 'OPTIONS' ? null : kit.bodyKindFor(route, c.req.header('content-type'));
+  // A route that reads no body never needs its content type (the header lookup is skipped).
+  const kind =
+    c.req.method === 'OPTIONS' || !(route.needsJsonBody || route.needsFormBody)
+      ? null
+      : kit.bodyKindFor(route, c.req.header('content-type'));
   if (kind === null) return portWith(c, undefined);
   return bufferWithinLimit(c)
     .catch(() => false) // a client that hung up
