@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { busyWarning, machineInfo } from './lib/machine.js';
 import { parseOptions, repoRoot } from './lib/options.js';
-import { round as roundTo, spread } from './lib/stats.js';
+import { round as roundTo, roundSpread, spread } from './lib/stats.js';
 import type { Spread } from './lib/stats.js';
 import { accessClaims, header, makeKeys } from './micro/fixtures.js';
 import { floorSigner } from './micro/floor.js';
@@ -146,17 +146,6 @@ interface RowResult {
   rounds: { a: number; b: number }[];
 }
 
-function rounded(s: Spread): Spread {
-  return {
-    median: roundTo(s.median),
-    min: roundTo(s.min),
-    max: roundTo(s.max),
-    q1: roundTo(s.q1),
-    q3: roundTo(s.q3),
-    rangePct: roundTo(s.rangePct, 3),
-  };
-}
-
 function verdictOf(ratio: Spread): RowResult['verdict'] {
   if (ratio.q1 > 1) return 'slower';
   if (ratio.q3 < 1) return 'faster';
@@ -185,9 +174,9 @@ async function measure(name: RowName, a: () => unknown, b: () => unknown, args: 
   const ratio = spread(rounds.map((x) => x.b / x.a));
   return {
     row: name,
-    a: rounded(spread(rounds.map((x) => x.a))),
-    b: rounded(spread(rounds.map((x) => x.b))),
-    ratio: rounded(ratio),
+    a: roundSpread(spread(rounds.map((x) => x.a))),
+    b: roundSpread(spread(rounds.map((x) => x.b))),
+    ratio: roundSpread(ratio),
     verdict: verdictOf(ratio),
     rounds: rounds.map((x) => ({ a: roundTo(x.a), b: roundTo(x.b) })),
   };
@@ -254,7 +243,7 @@ async function main(): Promise<void> {
     if (a?.status === 'ok' && b?.status === 'ok' && ca.length > 0 && ca.every(Number.isFinite)) {
       const ratio = spread(cb.map((x, i) => x / ca[i]!));
       lines.push(
-        `${pad('fastify', 11)}${pad(fmt(rounded(spread(ca)), 'us/req'), 30)}${pad(fmt(rounded(spread(cb)), 'us/req'), 30)}${pad(`${fmt(rounded(ratio), 'x')} (${roundTo(ratio.min)}..${roundTo(ratio.max)})`, 44)}${verdictOf(ratio)}`,
+        `${pad('fastify', 11)}${pad(fmt(roundSpread(spread(ca)), 'us/req'), 30)}${pad(fmt(roundSpread(spread(cb)), 'us/req'), 30)}${pad(`${fmt(roundSpread(ratio), 'x')} (${roundTo(ratio.min)}..${roundTo(ratio.max)})`, 44)}${verdictOf(ratio)}`,
       );
     } else {
       lines.push(`fastify    not measured: A ${a?.status} ${a?.reason ?? ''}, B ${b?.status} ${b?.reason ?? ''}`);

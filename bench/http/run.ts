@@ -14,7 +14,7 @@ import { hasCommand } from '../lib/machine.js';
 import { firstLine } from '../lib/optional.js';
 import { repoRoot } from '../lib/options.js';
 import type { BenchOptions, LoadGenerator } from '../lib/options.js';
-import { round as roundTo, spread } from '../lib/stats.js';
+import { round as roundTo, roundSpread, spread } from '../lib/stats.js';
 import type { Spread } from '../lib/stats.js';
 import { accessClaims, header, makeKeys } from '../micro/fixtures.js';
 import { floorSigner } from '../micro/floor.js';
@@ -285,16 +285,8 @@ function summarize(rows: HttpRow[]): void {
     if (row.status !== 'ok' || row.rounds.length === 0) continue;
     const rps = spread(row.rounds.map((r) => r.rps));
     const p99 = spread(row.rounds.map((r) => r.p99Ms));
-    const r3 = (s: Spread): Spread => ({
-      median: roundTo(s.median),
-      min: roundTo(s.min),
-      max: roundTo(s.max),
-      q1: roundTo(s.q1),
-      q3: roundTo(s.q3),
-      rangePct: roundTo(s.rangePct, 3),
-    });
-    row.rps = r3(rps);
-    row.p99Ms = r3(p99);
+    row.rps = roundSpread(rps);
+    row.p99Ms = roundSpread(p99);
     row.usPerRequest = roundTo(1e6 / rps.median);
     const cpu = row.rounds.map((r) => (r.cpuUs === null || r.requests === 0 ? null : r.cpuUs / r.requests));
     if (cpu.every((x) => x !== null)) row.cpuUsPerRequest = roundTo(spread(cpu as number[]).median);

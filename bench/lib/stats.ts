@@ -36,6 +36,18 @@ export function spread(values: readonly number[]): Spread {
   };
 }
 
+/** A spread with every figure rounded by {@link round}, as the JSON summaries store it. */
+export function roundSpread(s: Spread): Spread {
+  return {
+    median: round(s.median),
+    min: round(s.min),
+    max: round(s.max),
+    q1: round(s.q1),
+    q3: round(s.q3),
+    rangePct: round(s.rangePct, 3),
+  };
+}
+
 /** Round to a few significant digits for the JSON summary (keeps the file readable and diffable). */
 export function round(value: number, digits = 4): number {
   if (!Number.isFinite(value) || value === 0) return value;

@@ -5,7 +5,7 @@
  * rows alike and the ratios, taken between medians of the same run, stay fair.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { round as roundTo, spread } from '../lib/stats.js';
+import { round as roundTo, roundSpread, spread } from '../lib/stats.js';
 import type { Spread } from '../lib/stats.js';
 import { firstLine } from '../lib/optional.js';
 import type { BenchOptions } from '../lib/options.js';
@@ -214,14 +214,7 @@ async function measureGroup(
   for (const row of rows.values()) {
     if (row.status !== 'ok') continue;
     const s = spread(row.rounds);
-    row.ns = {
-      median: roundTo(s.median),
-      min: roundTo(s.min),
-      max: roundTo(s.max),
-      q1: roundTo(s.q1),
-      q3: roundTo(s.q3),
-      rangePct: roundTo(s.rangePct, 3),
-    };
+    row.ns = roundSpread(s);
     row.opsPerSec = Math.round(1e9 / s.median);
     row.ratio = Number.isFinite(floorMedian) ? roundTo(s.median / floorMedian) : null;
     row.rounds = row.rounds.map((v) => roundTo(v));
