@@ -17,39 +17,16 @@
  */
 import type { Context, Env, ErrorHandler, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
-import type { AnyJwtManager, JwksResponseOptions, JwtGetters, RegisteredJwtState, RouteOptions } from '../index.js';
-import { coreGetters, createJwksResponder } from '../index.js';
+import type { AnyJwtManager, RegisteredJwtState, RouteOptions } from '../index.js';
 import * as kit from '../kit/index.js';
+import type { AnyContext, JwtEnv } from './hono-helpers.js';
 
-// Each export typed by name, not destructured: the declarations then name the framework's type,
-// not its expansion through the framework's namespaces (test/package/hygiene.test.ts).
-type Getters = JwtGetters<Context>;
-
-/** flask `get_jwt()` on a Hono `c` (see `JwtGetters`). */
-export const getJwt: Getters['getJwt'] = coreGetters.getJwt;
-/** flask `get_jwt_header()` on a Hono `c`. */
-export const getJwtHeader: Getters['getJwtHeader'] = coreGetters.getJwtHeader;
-/** flask `get_jwt_identity()` on a Hono `c`, typed by the registered manager. */
-export const getJwtIdentity: Getters['getJwtIdentity'] = coreGetters.getJwtIdentity;
-/** The seed page's `get_jwt_claims()` on a Hono `c`. */
-export const getJwtClaims: Getters['getJwtClaims'] = coreGetters.getJwtClaims;
-/** flask `get_current_user()` on a Hono `c`: what `userLookupLoader` returned. */
-export const getCurrentUser: Getters['getCurrentUser'] = coreGetters.getCurrentUser;
-/** flask `get_jwt_request_location()` on a Hono `c`. Never throws. */
-export const getJwtRequestLocation: Getters['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
-/** The whole verified state of a Hono `c`, or `undefined`. Never throws. */
-export const readJwtState: Getters['readJwtState'] = coreGetters.readJwtState;
+// What needs no glue (the types, getters, cookie helpers, jwksHandler) lives in hono-helpers.ts.
+export { getCurrentUser, getJwt, getJwtClaims, getJwtHeader, getJwtIdentity, jwksHandler } from './hono-helpers.js';
+export { getJwtRequestLocation, readJwtState, setAccessCookies, setRefreshCookies } from './hono-helpers.js';
+export { unsetAccessCookies, unsetJwtCookies, unsetRefreshCookies } from './hono-helpers.js';
+export type { JwtEnv, JwtVariables } from './hono-helpers.js';
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
-
-/** `c.get('jwt')`, filled by {@link jwtRequired} (`undefined` on OPTIONS and unprotected routes). */
-export type JwtVariables = { jwt: RegisteredJwtState | undefined };
-
-/** The Hono environment {@link jwtRequired} contributes to the handlers after it. */
-export type JwtEnv = { Variables: JwtVariables };
-
-// Structural: a context of any environment, path and input.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyContext = Context<any, any, any>;
 
 /**
  * Protects the routes after it (flask `@jwt_required()`); route options are checked now. Client
@@ -114,46 +91,6 @@ export function jwtErrorHandler<E extends Env = Env>(
     kit.isClientError(error) ? kit.answerClientError(jwt, glue, c, error) : fallback(error, c);
 }
 
-/**
- * Serves the manager's public keys (`jwt.jwks()`) as a JWK Set with `Cache-Control: public,
- * max-age=300` (see `JwksResponseOptions`), for services that verify this one's tokens.
- *
- * @example
- * ```ts
- * app.get('/.well-known/jwks.json', jwksHandler(jwt))
- * ```
- */
-export function jwksHandler(jwt: AnyJwtManager, options?: JwksResponseOptions): (c: Context) => Response {
-  const respond = createJwksResponder(jwt, options);
-  return (c) => {
-    const { status, headers, body } = respond();
-    return c.body(body, status, headers);
-  };
-}
-
-type Cookies = kit.CookieHelpers<AnyContext>;
-const cookies: Cookies = kit.createCookieHelpers<AnyContext>((c, lines) => {
-  for (const line of lines) c.header('Set-Cookie', line, { append: true });
-});
-/** flask `set_access_cookies` on a Hono `c`: each line its own header, after the app's. */
-export const setAccessCookies: Cookies['setAccessCookies'] = cookies.setAccessCookies;
-/** flask `set_refresh_cookies` on a Hono `c`. */
-export const setRefreshCookies: Cookies['setRefreshCookies'] = cookies.setRefreshCookies;
-/** flask `unset_jwt_cookies` on a Hono `c`. */
-export const unsetJwtCookies: Cookies['unsetJwtCookies'] = cookies.unsetJwtCookies;
-/** flask `unset_access_cookies` on a Hono `c`. */
-export const unsetAccessCookies: Cookies['unsetAccessCookies'] = cookies.unsetAccessCookies;
-/** flask `unset_refresh_cookies` on a Hono `c`. */
-export const unsetRefreshCookies: Cookies['unsetRefreshCookies'] = cookies.unsetRefreshCookies;
-
-function target(c: AnyContext): kit.ResponseTarget<Response> {
-  return {
-    header: (name, value, append) => c.header(name, value, { append }),
-    send: (status, body) =>
-      body === undefined ? c.body(null, status as StatusCode) : c.json(body, status as ContentfulStatusCode),
-  };
-}
-
 /** `@hono/node-server` passes Node's request in `c.env.incoming`. */
 function nodeIncoming(c: AnyContext): kit.NodeIncoming | undefined {
   return kit.asNodeIncoming((c.env as { incoming?: unknown } | undefined)?.incoming);
@@ -186,7 +123,11 @@ function portWith(c: AnyContext, body: unknown): kit.RequestPort {
 
 const glue: kit.AdapterGlue<AnyContext, AnyContext, Response> = {
   port,
-  target,
+  target: (c) => ({
+    header: (name, value, append) => c.header(name, value, { append }),
+    send: (status, body) =>
+      body === undefined ? c.body(null, status as StatusCode) : c.json(body, status as ContentfulStatusCode),
+  }),
   keep: (c, state) => void (c as Context<JwtEnv>).set('jwt', state),
 };
 

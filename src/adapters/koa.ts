@@ -20,48 +20,17 @@
  *
  * @module jwt-extended/koa
  */
-import type { Middleware, ParameterizedContext } from 'koa';
-import type { AnyJwtManager, JwksResponseOptions, JwtGetters, RegisteredJwtState, RouteOptions } from '../index.js';
-import { JWKS_PATH, coreGetters, createJwksResponder } from '../index.js';
+import type { Middleware } from 'koa';
+import type { AnyJwtManager, RouteOptions } from '../index.js';
 import * as kit from '../kit/index.js';
+import type { AnyContext, JwtKoaState, KoaJwtState } from './koa-helpers.js';
 
-// Each export typed by name, not destructured: the declarations then name the framework's type,
-// not its expansion through the framework's namespaces (test/package/hygiene.test.ts).
-type Getters = JwtGetters<AnyContext>;
-
-/** flask `get_jwt()` on a Koa `ctx` (see `JwtGetters`). */
-export const getJwt: Getters['getJwt'] = coreGetters.getJwt;
-/** flask `get_jwt_header()` on a Koa `ctx`. */
-export const getJwtHeader: Getters['getJwtHeader'] = coreGetters.getJwtHeader;
-/** flask `get_jwt_identity()` on a Koa `ctx`, typed by the registered manager. */
-export const getJwtIdentity: Getters['getJwtIdentity'] = coreGetters.getJwtIdentity;
-/** The seed page's `get_jwt_claims()` on a Koa `ctx`. */
-export const getJwtClaims: Getters['getJwtClaims'] = coreGetters.getJwtClaims;
-/** flask `get_current_user()` on a Koa `ctx`: what `userLookupLoader` returned. */
-export const getCurrentUser: Getters['getCurrentUser'] = coreGetters.getCurrentUser;
-/** flask `get_jwt_request_location()` on a Koa `ctx`. Never throws. */
-export const getJwtRequestLocation: Getters['getJwtRequestLocation'] = coreGetters.getJwtRequestLocation;
-/** The whole verified state of a Koa `ctx`, or `undefined`. Never throws. */
-export const readJwtState: Getters['readJwtState'] = coreGetters.readJwtState;
+// What needs no glue (the types, getters, cookie helpers, jwksHandler) lives in koa-helpers.ts.
+export { getCurrentUser, getJwt, getJwtClaims, getJwtHeader, getJwtIdentity, jwksHandler } from './koa-helpers.js';
+export { getJwtRequestLocation, readJwtState, setAccessCookies, setRefreshCookies } from './koa-helpers.js';
+export { unsetAccessCookies, unsetJwtCookies, unsetRefreshCookies } from './koa-helpers.js';
+export type { JwtKoaState, KoaJwtState } from './koa-helpers.js';
 export type { JwtState, RegisteredJwtState, RouteOptions } from '../index.js';
-
-/** The verified state as the registered manager types it (the core's `RegisteredJwtState`). */
-export type KoaJwtState = RegisteredJwtState;
-
-/** The `ctx.state` slot {@link jwtRequired} fills (`undefined` on OPTIONS and unprotected routes). */
-export interface JwtKoaState {
-  jwt?: KoaJwtState;
-}
-
-declare module 'koa' {
-  /** jwt-extended fills `ctx.state.jwt` on protected routes. */
-  interface DefaultState {
-    jwt?: KoaJwtState;
-  }
-}
-
-// Structural: a context of any state and custom context type.
-type AnyContext = ParameterizedContext<object, object, unknown>;
 
 /**
  * Protects the middleware after it (flask `@jwt_required()`); route options are checked now.
@@ -114,41 +83,6 @@ export function jwtErrorHandler(jwt: AnyJwtManager): Middleware {
     }
   };
 }
-
-/**
- * Serves the manager's public keys (`jwt.jwks()`) as a JWK Set with `Cache-Control: public,
- * max-age=300` on GET and HEAD of `path` (default `/.well-known/jwks.json`), and passes every
- * other request on: one `app.use` line without a router, or a router route.
- *
- * @example
- * ```ts
- * app.use(jwksHandler(jwt))
- * ```
- */
-export function jwksHandler(jwt: AnyJwtManager, options: JwksResponseOptions & { path?: string } = {}): Middleware {
-  const path = options.path ?? JWKS_PATH;
-  const respond = createJwksResponder(jwt, options);
-  return async function jwksMiddleware(ctx, next) {
-    if (ctx.path !== path || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
-    const { status, headers, body } = respond();
-    ctx.status = status;
-    ctx.set(headers);
-    ctx.body = body;
-  };
-}
-
-type Cookies = kit.CookieHelpers<AnyContext>;
-const cookies: Cookies = kit.createCookieHelpers<AnyContext>((ctx, lines) => ctx.append('Set-Cookie', lines));
-/** flask `set_access_cookies` on a Koa `ctx`: each line its own header, after the app's. */
-export const setAccessCookies: Cookies['setAccessCookies'] = cookies.setAccessCookies;
-/** flask `set_refresh_cookies` on a Koa `ctx`. */
-export const setRefreshCookies: Cookies['setRefreshCookies'] = cookies.setRefreshCookies;
-/** flask `unset_jwt_cookies` on a Koa `ctx`. */
-export const unsetJwtCookies: Cookies['unsetJwtCookies'] = cookies.unsetJwtCookies;
-/** flask `unset_access_cookies` on a Koa `ctx`. */
-export const unsetAccessCookies: Cookies['unsetAccessCookies'] = cookies.unsetAccessCookies;
-/** flask `unset_refresh_cookies` on a Koa `ctx`. */
-export const unsetRefreshCookies: Cookies['unsetRefreshCookies'] = cookies.unsetRefreshCookies;
 
 /**
  * Koa's quirk: the body decides the status (`null` alone means 204) and rewrites the content
