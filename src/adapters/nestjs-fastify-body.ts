@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { AnyJwtManager, RouteOptions } from '../index.js';
 import type * as kit from '../kit/index.js';
-import { bodyKindOf, skipFastifyBodyParser, takePayloadBody } from './fastify-hooks.js';
+import { bodyKindOf, skipFastifyBodyParser, takePayloadBody } from './fastify-body.js';
 
 /** The key of Nest's route-config metadata, which its Fastify adapter copies into Fastify's route config. */
 export const NEST_FASTIFY_ROUTE_CONFIG = '__fastify_route_config__';
