@@ -12,6 +12,8 @@
  * `csrfCheckForm`.
  */
 import type { Server } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
+import * as context from '../../src/context.js';
 import type { JwtManager, RouteOptions } from '../../src/index.js';
 import {
   JwtNotVerifiedError,
@@ -100,7 +102,9 @@ export type AppFactory = (jwt: JwtManager) => Promise<TestApp>;
 
 /**
  * The body every protected test route answers with. Getters are called the way an app would,
- * on every method: one that throws (as flask's do on OPTIONS) makes the route answer 500.
+ * on every method: one that throws (as flask's do on OPTIONS) makes the route answer 500. The
+ * zero-argument getters of `jwt-extended/context` are read too and must agree with the carrier's
+ * (a disagreement, or a throw on OPTIONS or an optional route, is a 500 and fails the row).
  */
 export function describeRequest(carrier: object): Record<string, unknown> {
   const body: Record<string, unknown> = {
@@ -110,6 +114,16 @@ export function describeRequest(carrier: object): Record<string, unknown> {
     claims: getJwtClaims(carrier),
     location: getJwtRequestLocation(carrier),
   };
+  const scoped = {
+    identity: context.getJwtIdentity(),
+    jwt: context.getJwt(),
+    header: context.getJwtHeader(),
+    claims: context.getJwtClaims(),
+    location: context.getJwtRequestLocation(),
+  };
+  if (!isDeepStrictEqual(scoped, body)) {
+    throw new Error(`jwt-extended/context disagrees with the carrier: ${JSON.stringify({ scoped, body })}`);
+  }
   try {
     body.user = getCurrentUser(carrier);
   } catch (error) {
