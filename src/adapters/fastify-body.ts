@@ -56,8 +56,7 @@ type PayloadStream = Readable & { receivedEncodedLength?: number };
 
 /** Which body this route reads its token (or CSRF value) from in this request, if any. */
 export function bodyKindOf(route: kit.CompiledRoute, request: FastifyRequest): 'json' | 'form' | null {
-  if (request.method === 'OPTIONS') return null; // passes unverified: its body is the app's
-  const kind = kit.bodyKindFor(route, request.headers['content-type']);
+  const kind = kit.bodyKindFor(route, request.headers['content-type'], request.method);
   return kind === 'multipart' ? null : kind; // left to the app's multipart parser
 }
 

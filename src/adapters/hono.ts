@@ -103,12 +103,11 @@ function nodeIncoming(c: AnyContext): kit.NodeIncoming | undefined {
  * a GET body, which a fetch `Request` cannot carry but flask reads, from the Node socket.
  */
 function port(c: AnyContext, route: kit.CompiledRoute): kit.RequestPort | Promise<kit.RequestPort> {
-  // OPTIONS passes unverified (flask's rule): its body is the app's, not read here.
   // A route that reads no body never needs its content type (the header lookup is skipped).
   const kind =
-    c.req.method === 'OPTIONS' || !(route.needsJsonBody || route.needsFormBody)
-      ? null
-      : kit.bodyKindFor(route, c.req.header('content-type'));
+    route.needsJsonBody || route.needsFormBody
+      ? kit.bodyKindFor(route, c.req.header('content-type'), c.req.method)
+      : null;
   if (kind === null) return portWith(c, undefined);
   return bufferWithinLimit(c)
     .catch(() => false) // a client that hung up

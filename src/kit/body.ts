@@ -77,14 +77,17 @@ export function parseRouteBody(kind: 'json' | 'form', text: string): unknown {
 
 /**
  * The kind of body a route needs read, from its content type: `json` (for the `json` location),
- * `form` (urlencoded) or `multipart` (for `csrfCheckForm`), or `null` for anything else.
+ * `form` (urlencoded) or `multipart` (for `csrfCheckForm`), or `null` for anything else, and for
+ * an OPTIONS request when its `method` is given: OPTIONS passes unverified (flask's rule), so its
+ * body is the app's, never read for a token. The one place every body reader asks.
  *
  * @example
  * ```ts
- * bodyKindFor(route, req.headers['content-type']) // 'json'
+ * bodyKindFor(route, req.headers['content-type'], req.method) // 'json'
  * ```
  */
-export function bodyKindFor(route: BodyRoute, contentType: string | undefined): BodyKind | null {
+export function bodyKindFor(route: BodyRoute, contentType: string | undefined, method?: string): BodyKind | null {
+  if (method !== undefined && method.toUpperCase() === 'OPTIONS') return null;
   if (route.needsJsonBody && isJsonContentType(contentType)) return 'json';
   if (!route.needsFormBody || !isFormContentType(contentType)) return null;
   return isUrlEncodedContentType(contentType) ? 'form' : 'multipart';

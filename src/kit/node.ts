@@ -210,9 +210,8 @@ export async function readRouteBody(
   route: BodyRoute,
   limit = MAX_BODY_BYTES,
 ): Promise<RouteBody | undefined> {
-  if (req.method?.toUpperCase() === 'OPTIONS') return undefined;
   const contentType = firstHeaderValue(req.headers['content-type']);
-  const kind = bodyKindFor(route, contentType);
+  const kind = bodyKindFor(route, contentType, req.method);
   if (kind === null || kind === 'multipart') return undefined;
   const text = await readBodyText(req, limit);
   if (text === undefined) return undefined;

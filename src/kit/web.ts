@@ -209,7 +209,7 @@ const utf8 = new TextDecoder();
  */
 export function webRequestPort(request: Request, route: BodyRoute): WebRequestPort | Promise<WebRequestPort> {
   const contentType = request.headers.get('content-type') ?? undefined;
-  const kind = request.method === 'OPTIONS' ? null : bodyKindFor(route, contentType);
+  const kind = bodyKindFor(route, contentType, request.method);
   if (kind === null) return new WebRequestPort(request, NO_BODY);
   return readWebBody(request).then(async (bytes) => {
     if (bytes === undefined) return new WebRequestPort(request, NO_BODY);

@@ -13,6 +13,7 @@ import {
   COOKIE_HELPER_NAMES,
   asNodeIncoming,
   bindCookieMethods,
+  bodyKindFor,
   createCookieHelpers,
   firstFormValues,
   writeJwtResponse,
@@ -171,5 +172,22 @@ describe('bindCookieMethods', () => {
       ...jwt.setCookieLines('access', token, { maxAge: 60 }),
       ...jwt.unsetCookieLines('refresh', { domain: 'example.com' }),
     ]);
+  });
+});
+
+describe('bodyKindFor', () => {
+  const json = { needsJsonBody: true, needsFormBody: false };
+  const form = { needsJsonBody: false, needsFormBody: true };
+
+  it('picks the body a route reads from its content type', () => {
+    expect(bodyKindFor(json, 'application/json; charset=utf-8', 'POST')).toBe('json');
+    expect(bodyKindFor(form, 'application/x-www-form-urlencoded')).toBe('form');
+    expect(bodyKindFor(form, 'multipart/form-data; boundary=x', 'PUT')).toBe('multipart');
+    expect(bodyKindFor(json, 'text/plain', 'POST')).toBeNull();
+  });
+
+  it("reads no body on OPTIONS, whatever its case: it passes unverified, so its body is the app's", () => {
+    expect(bodyKindFor(json, 'application/json', 'OPTIONS')).toBeNull();
+    expect(bodyKindFor(form, 'application/x-www-form-urlencoded', 'options')).toBeNull();
   });
 });
