@@ -312,6 +312,8 @@ export interface CompiledRoute extends RouteOptionsResolved {
   readonly needsJsonBody: boolean;
   /** True when a form body may be read (cookies with `csrfCheckForm`). */
   readonly needsFormBody: boolean;
+  /** Either of the two: an adapter reads a body before verifying (else it never looks at one). */
+  readonly readsBody: boolean;
 }
 
 function always(): boolean {
@@ -337,12 +339,15 @@ export function compileRoute(config: ResolvedConfig, options: RouteOptions = {})
     verifyType: options.verifyType !== false,
     skipRevocationCheck: options.skipRevocationCheck === true,
   };
+  const needsJsonBody = locations.includes('json');
+  const needsFormBody = locations.includes('cookies') && config.csrfCheckForm;
   return Object.freeze({
     ...resolved,
     locations,
     locators: locations.map((location) => LOCATORS[location]),
     steps: Object.freeze(STEPS.filter((rule) => rule.appliesTo(resolved)).map((rule) => rule.step)),
-    needsJsonBody: locations.includes('json'),
-    needsFormBody: locations.includes('cookies') && config.csrfCheckForm,
+    needsJsonBody,
+    needsFormBody,
+    readsBody: needsJsonBody || needsFormBody,
   });
 }

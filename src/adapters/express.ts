@@ -100,7 +100,7 @@ export function jwtErrorHandler(jwt: AnyJwtManager): ErrorRequestHandler {
  * read is read here onto `req.body`, as `express.json()` would.
  */
 function port(req: Request, route: kit.CompiledRoute): kit.RequestPort | Promise<kit.RequestPort> {
-  if (!(route.needsJsonBody || route.needsFormBody)) return new kit.NodeRequestPort(req, req.originalUrl, req);
+  if (!route.readsBody) return new kit.NodeRequestPort(req, req.originalUrl, req);
   return kit.readRouteBody(req, route).then((body) => {
     // body-parser 1.x (Express 4) skips a request marked as read instead of waiting on a read stream.
     if (body !== undefined) (req as Request & { _body?: boolean })._body = true;

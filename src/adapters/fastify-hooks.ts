@@ -29,10 +29,9 @@ const BODY_STAGE_MESSAGE =
  * verification's continuation is what keeps the request scope.
  */
 export function stageHook(jwt: AnyJwtManager, route: kit.CompiledRoute) {
-  const needsBody = route.needsJsonBody || route.needsFormBody;
   function jwtRequiredHook(request: FastifyRequest, reply: FastifyReply, third: unknown, fourth?: unknown): void {
     const done = (typeof third === 'function' ? third : fourth) as Done;
-    if (!needsBody) return verifyThenContinue(jwt, route, request, reply, done);
+    if (!route.readsBody) return verifyThenContinue(jwt, route, request, reply, done);
     // The body first: at preParsing from the payload, which is then handed on to Fastify.
     const before =
       typeof third === 'function'

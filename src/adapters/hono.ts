@@ -104,10 +104,7 @@ function nodeIncoming(c: AnyContext): kit.NodeIncoming | undefined {
  */
 function port(c: AnyContext, route: kit.CompiledRoute): kit.RequestPort | Promise<kit.RequestPort> {
   // A route that reads no body never needs its content type (the header lookup is skipped).
-  const kind =
-    route.needsJsonBody || route.needsFormBody
-      ? kit.bodyKindFor(route, c.req.header('content-type'), c.req.method)
-      : null;
+  const kind = route.readsBody ? kit.bodyKindFor(route, c.req.header('content-type'), c.req.method) : null;
   if (kind === null) return portWith(c, undefined);
   return bufferWithinLimit(c)
     .catch(() => false) // a client that hung up

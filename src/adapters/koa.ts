@@ -108,7 +108,7 @@ function target(ctx: AnyContext): kit.ResponseTarget {
  */
 function port(ctx: AnyContext, route: kit.CompiledRoute): kit.RequestPort | Promise<kit.RequestPort> {
   const slot = ctx.request as { body?: unknown; rawBody?: string };
-  if (slot.body !== undefined || !(route.needsJsonBody || route.needsFormBody)) {
+  if (slot.body !== undefined || !route.readsBody) {
     return new kit.NodeRequestPort(ctx.req, ctx.url, slot);
   }
   return kit.readRouteBody(ctx.req, route).then((body) => {

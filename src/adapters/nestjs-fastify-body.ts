@@ -52,7 +52,7 @@ export function installFastifyBodyHook(
     const options = own === false ? undefined : ((own as RouteOptions | undefined) ?? defaultRoute);
     if (options === undefined) return done(null, payload);
     const route = routeFor(options);
-    if (!(route.needsJsonBody || route.needsFormBody)) return done(null, payload);
+    if (!route.readsBody) return done(null, payload);
     if (Number(request.headers['content-length']) > request.routeOptions.bodyLimit) {
       if (bodyKindOf(route, request) === null) return done(null, payload);
       // flask reads "no token" here: left unread, and Fastify's 413 only after the token passed.

@@ -166,6 +166,14 @@ describe('pipeline steps, one at a time', () => {
     expect(route({ fresh: true, refresh: true }).steps).toHaveLength(7);
     expect(route({ verifyType: false, skipRevocationCheck: true }).steps).toHaveLength(3);
   });
+
+  it('compileRoute says which body an adapter reads before verifying', () => {
+    expect(route().readsBody).toBe(false);
+    expect(route({ locations: ['json'] })).toMatchObject({ needsJsonBody: true, readsBody: true });
+    expect(route({ locations: ['cookies'] }).readsBody).toBe(false);
+    const formCsrf = compileRoute(config({ tokenLocation: ['cookies'], csrfCheckForm: true }), {});
+    expect(formCsrf).toMatchObject({ needsFormBody: true, readsBody: true });
+  });
 });
 
 describe('claim checks', () => {

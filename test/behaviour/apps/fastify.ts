@@ -42,7 +42,7 @@ export async function buildFastifyApp(jwt: JwtManager): Promise<FastifyInstance>
   await app.register(jwtExtended, { manager: jwt });
   for (const { path, options } of PROTECTED_ROUTES) {
     const route = jwt.compileRoute(options);
-    const stage = route.needsJsonBody || route.needsFormBody ? 'preParsing' : 'onRequest';
+    const stage = route.readsBody ? 'preParsing' : 'onRequest';
     app.route({
       method: METHODS,
       url: path,
