@@ -75,7 +75,8 @@ export interface RedisStoreOptions {
    * Called when this store applies the fail-safe, a global cut-off at that instant (every token
    * issued before it must log in again), with `reason`:
    * - `'data-loss'`: the epoch key is gone (a restart without persistence, `FLUSHALL`, a failover
-   *   to an empty replica); also, once, when this store is the first to use an empty Redis;
+   *   to an empty replica); also, once, when this store is the first to use an empty Redis
+   *   (that cut-off is the store's creation: tokens minted from its millisecond on are accepted);
    * - `'rollback'`: Redis went back in time (a failover to a replica that lagged, a restore of an
    *   older snapshot): it holds an older history point than one this instance had seen;
    * - `'eviction'`: the server evicted keys (`evicted_keys` grew; server-wide, so any eviction).
@@ -314,6 +315,13 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
 
   /** Half a millisecond past the instant, like a logout: tokens of that millisecond are refused too. */
   const cutoffAt = (at: number): number => (Math.floor(at * 1000) + 0.5) / 1000;
+  /**
+   * Half a millisecond before the instant: tokens of that millisecond are accepted. For the
+   * start-up check only: this process may mint a token in the millisecond it created the store,
+   * and no revocation lost before the store existed can be of a token that young (losing data
+   * takes a restart, a flush or a failover, not a fraction of a millisecond).
+   */
+  const cutoffBefore = (at: number): number => (Math.floor(at * 1000) - 0.5) / 1000;
 
   function overRevoked(reason: RedisOverRevocationReason, cutoff: number): void {
     counts[reason]++;
@@ -337,12 +345,12 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
   async function advance(
     expected: string | null,
     reason: RedisOverRevocationReason,
-    at: number = clock(),
+    cutoff: number = cutoffAt(clock()),
   ): Promise<number> {
     // A few rounds at most: another process may advance at the same time, with a lower epoch
     // than one we have seen (its clock), which we must not accept as the last word.
     for (let round = 0; round < 3; round++) {
-      const next = history.nextEpoch(cutoffAt(at));
+      const next = history.nextEpoch(cutoff);
       const reply = await send('EVAL', ADVANCE_SCRIPT, 3, epochKey, seqKey, evictedKey, expected ?? '', next, channel);
       if (!Array.isArray(reply)) throw failure('Unexpected recovery reply');
       const [applied, epoch, seq] = reply as unknown[];
@@ -512,13 +520,14 @@ export function createRedisStore(client: RedisLike, options: RedisStoreOptions =
   // Find out at once whether Redis holds our history, so a fresh or wiped Redis gets its global
   // cut-off now rather than at the first request (which would refuse tokens minted meanwhile).
   // A failure here is not reported: the first lookup sees the same state and deals with it.
-  // The cut-off is the store's creation: tokens minted while the check is in flight are not refused.
+  // The cut-off is just before the store's creation: tokens minted while the check is in flight,
+  // from the creation's own millisecond on, are not refused.
   const createdAt = clock();
   const started: Promise<unknown> = callWithTimeout(client, timeoutMs, 'MGET', epochKey, seqKey)
     .then(
       (reply) => {
         const point = Array.isArray(reply) ? pointOf(reply[0], reply[1]) : undefined;
-        if (point === null) return advance(null, 'data-loss', createdAt);
+        if (point === null) return advance(null, 'data-loss', cutoffBefore(createdAt));
         if (point !== undefined) history.observe(null, point);
         return undefined;
       },

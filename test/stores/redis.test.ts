@@ -153,6 +153,30 @@ describe('createRedisStore', () => {
     expect(await b.claimRefreshToken(rec({ jti: 'r1' }), 60, 0)).toBe('reuse');
   });
 
+  it("a first start on an empty Redis refuses what came before the store's millisecond, never a token minted in it", async () => {
+    // Two stores created in one millisecond, then a token minted in that same millisecond (a
+    // process that creates its store and logs a user in at once): the start-up cut-off must not
+    // refuse it. Flaky before (CI on Node 20.16.0): the cut-off included the creation millisecond.
+    const createdMs = 1_900_000_000_250;
+    const clock = () => (createdMs + 0.4) / 1000;
+    const prefix = uniquePrefix();
+    const cutoffs: number[] = [];
+    const options = {
+      checkServerConfig: false,
+      prefix,
+      clock,
+      onOverRevocation: (e: { cutoff: number }) => cutoffs.push(e.cutoff),
+    };
+    const [one, two] = [createRedisStore(client, options), createRedisStore(peerClients[0] as Redis, options)];
+    const sameMillisecond = rec({ jti: 'same-ms', iat: createdMs / 1000 });
+    const millisecondBefore = rec({ jti: 'ms-before', iat: (createdMs - 1) / 1000 });
+    expect(await two.isRevoked(sameMillisecond)).toBe(false);
+    expect(await one.isRevoked(sameMillisecond)).toBe(false);
+    expect(await one.isRevoked(millisecondBefore)).toBe(true);
+    expect(await two.isRevoked(millisecondBefore)).toBe(true);
+    expect(cutoffs).toEqual([(createdMs - 0.5) / 1000]); // one report for both stores
+  });
+
   it(`defaults to the prefix "${DEFAULT_REDIS_PREFIX}" and a ${DEFAULT_COMMAND_TIMEOUT_MS} ms deadline`, async () => {
     expect(DEFAULT_REDIS_PREFIX).toBe('jwt-extended:');
     expect(DEFAULT_COMMAND_TIMEOUT_MS).toBe(500);
