@@ -131,9 +131,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     filter: typeof filterArg === 'string' ? filterArg.split(',').filter(Boolean) : [],
     micro: quick
       ? { warmupMs: 15, rounds: rounds ?? 3, roundMs: 15 }
-      : { warmupMs: 300, rounds: rounds ?? 7, roundMs: 200 },
+      : { warmupMs: 300, rounds: rounds ?? 15, roundMs: 100 },
     http: quick
       ? { warmupS: 0, rounds: rounds ?? 1, durationS: duration ?? 1, connections: connections ?? 50 }
-      : { warmupS: 2, rounds: rounds ?? 5, durationS: duration ?? 5, connections: connections ?? 50 },
+      : { warmupS: 2, rounds: rounds ?? 9, durationS: duration ?? 3, connections: connections ?? 50 },
   };
 }
